@@ -1,0 +1,35 @@
+import type { Config, Retention } from '../config/schema.js';
+import { formatBytes, formatDuration } from '../config/units.js';
+import { describeSecretRef } from '../secrets/secret-store.js';
+
+const describeRetention = (retention: Retention): string =>
+  retention === 'keep'
+    ? 'keep every message on the server (archive only)'
+    : retention === 'delete'
+      ? 'delete each message from the server once it is archived'
+      : `delete messages from the server ${retention.deleteAfterDays} day(s) after they are archived`;
+
+/** The config in words, for `popfwd config check`. */
+export const describeConfig = (config: Config): string => {
+  const { mailbox, limits } = config;
+  const auth =
+    mailbox.auth.method === 'password'
+      ? `password from ${describeSecretRef(mailbox.auth.password)}`
+      : `OAuth2 (client ${mailbox.auth.clientId}, tenant ${mailbox.auth.tenant}), refresh token in ${describeSecretRef(mailbox.auth.refreshToken)}`;
+  const store =
+    'dir' in config.store
+      ? config.store.dir
+      : `s3://${config.store.s3.bucket}/${config.store.s3.prefix}`;
+  const lines = [
+    `mailbox    ${mailbox.address}`,
+    `pop3       ${mailbox.pop3.host}:${mailbox.pop3.port} (${mailbox.pop3.security})`,
+    `smtp       ${mailbox.smtp ? `${mailbox.smtp.host}:${mailbox.smtp.port} (${mailbox.smtp.security})` : 'none (nothing is sent)'}`,
+    `login      ${auth}`,
+    `archive    ${store}`,
+    `retention  ${describeRetention(mailbox.retention)}`,
+    `limits     ${limits.maxMessagesPerRun} messages, ${formatBytes(limits.maxBytesPerRun)} and ${formatDuration(limits.runTimeout)} per run; ${limits.maxSendsPerDay} sends per day`,
+    `rules      ${config.rules.length === 0 ? 'none' : `${config.rules.length} rule(s)`}`,
+    `vacation   ${config.vacation?.enabled ? `on${config.vacation.until ? ` until ${config.vacation.until.slice(0, 10)}` : ''}, one reply per sender per ${config.vacation.days} day(s)` : 'off'}`,
+  ];
+  return lines.join('\n');
+};

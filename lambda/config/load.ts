@@ -1,0 +1,102 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { PopfwdError } from '../errors.js';
+import { type ConfigIssue, formatIssues } from './issues.js';
+import { applyPreset } from './presets.js';
+import { type Config, configSchema, type SecretRef } from './schema.js';
+
+export interface LoadedConfig {
+  readonly config: Config;
+  /** Where the config came from (a path, or a description such as "deployed config"). */
+  readonly source: string;
+  readonly warnings: readonly string[];
+}
+
+/** ECONFIG with every problem listed; `context.issues` keeps them machine-readable. */
+export const configError = (source: string, issues: readonly ConfigIssue[]): PopfwdError =>
+  new PopfwdError(
+    'ECONFIG',
+    `${source} is invalid:\n${issues.map((issue) => `  - ${issue.path}: ${issue.message}`).join('\n')}`,
+    { context: { source, issues } },
+  );
+
+/** Parses YAML or JSON text (JSON is YAML); syntax errors name the line. */
+export const parseConfigText = (text: string, source: string): unknown => {
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const error = document.errors[0];
+  if (error) {
+    const line = error.linePos?.[0];
+    throw configError(source, [
+      {
+        path: line ? `line ${line.line}, column ${line.col}` : '(syntax)',
+        message: error.message.split('\n')[0] ?? 'syntax error',
+      },
+    ]);
+  }
+  return document.toJS();
+};
+
+const requiresSmtp = (config: Config): boolean => config.vacation?.enabled === true;
+
+/** Checks that span several fields; the schema checks each field on its own. */
+const crossFieldIssues = (config: Config): ConfigIssue[] => {
+  const issues: ConfigIssue[] = [];
+  if (requiresSmtp(config) && !config.mailbox.smtp) {
+    issues.push({
+      path: 'mailbox.smtp',
+      message: 'required to send forwards or replies (or set mailbox.preset)',
+    });
+  }
+  const { from, until } = config.vacation ?? {};
+  if (from && until && from > until) {
+    issues.push({ path: 'vacation.until', message: 'must not be before vacation.from' });
+  }
+  return issues;
+};
+
+/** Validates a parsed document: presets first, then the schema, then cross-field rules. */
+export const parseConfig = (raw: unknown, source: string): LoadedConfig => {
+  const { document, warnings } = applyPreset(raw);
+  const result = configSchema.safeParse(document);
+  if (!result.success) throw configError(source, formatIssues(result.error.issues, document));
+  const issues = crossFieldIssues(result.data);
+  if (issues.length > 0) throw configError(source, issues);
+  return { config: result.data, source, warnings };
+};
+
+const resolveRef = (ref: SecretRef, base: string): SecretRef =>
+  'file' in ref && !isAbsolute(ref.file) ? { file: resolve(base, ref.file) } : ref;
+
+/** Relative paths in a config file are relative to the file, not to the working directory. */
+export const resolveConfigPaths = (config: Config, base: string): Config => {
+  const { auth } = config.mailbox;
+  return {
+    ...config,
+    mailbox: {
+      ...config.mailbox,
+      ...(config.mailbox.caFile ? { caFile: resolve(base, config.mailbox.caFile) } : {}),
+      auth:
+        auth.method === 'password'
+          ? { ...auth, password: resolveRef(auth.password, base) }
+          : { ...auth, refreshToken: resolveRef(auth.refreshToken, base) },
+    },
+    store: 'dir' in config.store ? { dir: resolve(base, config.store.dir) } : config.store,
+  };
+};
+
+export const loadConfig = async (path: string): Promise<LoadedConfig> => {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    const reason =
+      (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'cannot be read';
+    throw new PopfwdError('ECONFIG', `config ${path}: ${reason}`, {
+      cause,
+      context: { source: path },
+    });
+  }
+  const loaded = parseConfig(parseConfigText(text, path), path);
+  return { ...loaded, config: resolveConfigPaths(loaded.config, dirname(resolve(path))) };
+};

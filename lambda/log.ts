@@ -1,0 +1,52 @@
+/**
+ * The logging port. The engine logs through this; the CLI prints readable lines, the Lambda adapts
+ * Powertools Logger (JSON). Fields carry context (mailbox, uidl, command); secrets never reach them:
+ * they are masked where a command is written, not scrubbed afterwards.
+ */
+export type LogFields = Readonly<Record<string, unknown>>;
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Log {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+  /** A logger that adds `fields` to every line (e.g. `{ uidl }`). */
+  child(fields: LogFields): Log;
+}
+
+export const silentLog: Log = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  child: () => silentLog,
+};
+
+export interface LogRecord {
+  level: LogLevel;
+  message: string;
+  fields: LogFields;
+}
+
+/** Keeps every line in memory; for tests that assert on what was logged (and what never was). */
+export const memoryLog = (
+  records: LogRecord[] = [],
+  base: LogFields = {},
+): Log & { records: LogRecord[] } => {
+  const write =
+    (level: LogLevel) =>
+    (message: string, fields: LogFields = {}) => {
+      records.push({ level, message, fields: { ...base, ...fields } });
+    };
+  return {
+    records,
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    child: (fields) => memoryLog(records, { ...base, ...fields }),
+  };
+};

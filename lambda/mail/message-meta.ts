@@ -1,0 +1,61 @@
+/**
+ * What popfwd knows about one archived message without re-reading it: parsed from the header block
+ * while the raw bytes stream into the archive, and stored beside the raw `.eml`.
+ */
+export interface MailAddress {
+  /** Display name, decoded from RFC 2047; '' when absent. */
+  readonly name: string;
+  /** The address as written; compare case-insensitively. '' for an empty or undecodable address. */
+  readonly address: string;
+}
+
+export interface HeaderField {
+  /** Lower-case field name. */
+  readonly name: string;
+  /** Unfolded value with RFC 2047 encoded words decoded. */
+  readonly value: string;
+}
+
+export interface MessageMeta {
+  readonly uidl: string;
+  /** Archive key of the raw message. */
+  readonly key: string;
+  /** Exact byte count of the archived message. */
+  readonly size: number;
+  /** Hex SHA-256 of the archived bytes. */
+  readonly sha256: string;
+  readonly archivedAt: string;
+  readonly from: readonly MailAddress[];
+  readonly sender: MailAddress | null;
+  readonly replyTo: readonly MailAddress[];
+  readonly to: readonly MailAddress[];
+  readonly cc: readonly MailAddress[];
+  readonly bcc: readonly MailAddress[];
+  /** Resent-To / Resent-Cc / Resent-Bcc, for "was this addressed to me" checks. */
+  readonly resent: readonly MailAddress[];
+  /**
+   * Envelope sender as the receiving server recorded it (Return-Path); '' for the null sender `<>`,
+   * null when the header is missing.
+   */
+  readonly returnPath: string | null;
+  readonly subject: string;
+  /** ISO 8601, or null when Date is missing or unparseable. */
+  readonly date: string | null;
+  readonly messageId: string | null;
+  readonly inReplyTo: string | null;
+  readonly references: readonly string[];
+  /** Top-level Content-Type (lower case, without parameters), '' when absent. */
+  readonly contentType: string;
+  /** Every header field in order, for `header` conditions and auto-reply suppression. */
+  readonly headers: readonly HeaderField[];
+  /** Set when the header block could not be parsed; the fields above then fall back to empty. */
+  readonly parseError?: string;
+}
+
+/** Facts that need the body; loaded only when a rule asks for them. */
+export interface BodyFacts {
+  /** Plain text of the message (text parts, HTML converted), capped at the configured scan limit. */
+  readonly text: string;
+  readonly hasAttachment: boolean;
+  readonly attachmentCount: number;
+}
