@@ -1,8 +1,16 @@
 import { ERROR_CODES, errorMessage, isPopfwdError } from '../errors.js';
+import { archiveListCommand } from './commands/archive-list.js';
 import { configCheckCommand } from './commands/config-check.js';
+import { runCommand } from './commands/run.js';
+import { watchCommand } from './commands/watch.js';
 import { type CliIO, type Command, EXIT, processIO } from './io.js';
 
-const COMMANDS: readonly Command[] = [configCheckCommand];
+const COMMANDS: readonly Command[] = [
+  runCommand,
+  watchCommand,
+  configCheckCommand,
+  archiveListCommand,
+];
 
 const help = (): string =>
   [

@@ -1,0 +1,79 @@
+import { loadConfig } from '../../config/load.js';
+import { formatBytes } from '../../config/units.js';
+import { mailboxLayout } from '../../engine/layout.js';
+import { decodeRecord, type MessageRecord } from '../../engine/message-record.js';
+import { PopfwdError } from '../../errors.js';
+import type { MailAddress } from '../../mail/message-meta.js';
+import { openStore } from '../../stores/open-store.js';
+import { parseCommandArgs } from '../args.js';
+import { type Command, EXIT } from '../io.js';
+
+const usage = 'archive list --config FILE [--json]';
+
+const sender = (from: readonly MailAddress[]): string => {
+  const first = from[0];
+  return first ? first.address || first.name : '';
+};
+
+/** The DESIGN.md contract: one JSON line per archived message. */
+export const archiveLine = (record: MessageRecord) => ({
+  uidl: record.meta.uidl,
+  key: record.meta.key,
+  size: record.meta.size,
+  sha256: record.meta.sha256,
+  from: sender(record.meta.from),
+  subject: record.meta.subject,
+  date: record.meta.date,
+  archivedAt: record.meta.archivedAt,
+  tags: record.tags,
+});
+
+const cell = (text: string, width: number) =>
+  text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
+
+export const archiveListCommand: Command = {
+  name: ['archive', 'list'],
+  summary: 'list archived messages (metadata only, no re-parsing)',
+  usage,
+  async run(args, io) {
+    const { values } = parseCommandArgs(
+      args,
+      { config: { type: 'string', short: 'c' }, json: { type: 'boolean', default: false } },
+      usage,
+    );
+    if (!values.config)
+      throw new PopfwdError('EUSAGE', `--config is required\nusage: popfwd ${usage}`);
+    const { config } = await loadConfig(values.config);
+    const store = openStore(config.store);
+    const layout = mailboxLayout(config.mailbox.address);
+    const records: MessageRecord[] = [];
+    for await (const key of store.list(layout.messagesPrefix)) {
+      if (!key.endsWith('.json')) continue;
+      const document = await store.getDocument(key);
+      const record = document ? decodeRecord(document.body) : null;
+      if (record) records.push(record);
+    }
+    records.sort(
+      (a, b) =>
+        a.meta.archivedAt.localeCompare(b.meta.archivedAt) ||
+        a.meta.uidl.localeCompare(b.meta.uidl),
+    );
+    if (values.json) {
+      for (const record of records) io.stdout.write(`${JSON.stringify(archiveLine(record))}\n`);
+      return EXIT.ok;
+    }
+    if (records.length === 0) {
+      io.stdout.write(`no archived messages for ${config.mailbox.address} in ${store.location}\n`);
+      return EXIT.ok;
+    }
+    for (const record of records) {
+      const { meta } = record;
+      const tags = record.tags.length ? ` [${record.tags.join(', ')}]` : '';
+      io.stdout.write(
+        `${(meta.date ?? meta.archivedAt).slice(0, 16).replace('T', ' ')}  ${cell(sender(meta.from), 28)}  ${cell(meta.subject, 40)}  ${formatBytes(meta.size).padStart(9)}${tags}\n`,
+      );
+    }
+    io.stdout.write(`\n${records.length} message(s) in ${store.location}\n`);
+    return EXIT.ok;
+  },
+};

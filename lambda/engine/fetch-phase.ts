@@ -1,0 +1,237 @@
+import { createHash } from 'node:crypto';
+import { errorMessage } from '../errors.js';
+import type { Log } from '../log.js';
+import type { Pop3Client } from '../pop3/client.js';
+import type { MessagePlan } from '../rules/plan.js';
+import { type ArchiveOutcome, archiveMessage } from './archive-message.js';
+import type { ActionState, PendingMessage, SeenEntry } from './ledger-types.js';
+import { encodeRecord, type MessageRecord } from './message-record.js';
+import { planMessage } from './plan-message.js';
+import type { RunContext } from './run-context.js';
+import type { ServerMessage } from './selection.js';
+
+/** The seen index is saved this often during a long fetch, so a crash repeats little work. */
+const CHECKPOINT_EVERY_MESSAGES = 100;
+const CHECKPOINT_EVERY_MS = 30_000;
+
+/** A Message-ID per (message, action): every attempt of one send carries the same id. */
+export const actionMessageId = (mailbox: string, id: string, actionId: string): string => {
+  const digest = createHash('sha256')
+    .update(`${mailbox}\n${id}\n${actionId}`)
+    .digest('hex')
+    .slice(0, 32);
+  return `<popfwd.${digest}@${mailbox.split('@')[1] ?? 'popfwd.invalid'}>`;
+};
+
+const initialActions = (
+  mailbox: string,
+  id: string,
+  plan: MessagePlan,
+): Record<string, ActionState> =>
+  Object.fromEntries(
+    plan.actions.map((action) => [
+      action.id,
+      {
+        action,
+        status: 'pending',
+        attempts: 0,
+        messageId: actionMessageId(mailbox, id, action.id),
+      } satisfies ActionState,
+    ]),
+  );
+
+const seenEntry = (
+  ctx: RunContext,
+  uidl: string,
+  id: string,
+  archivedAt: string,
+  plan: MessagePlan | null,
+): SeenEntry => ({
+  t: Math.floor(Date.parse(archivedAt) / 1000),
+  ...(id === ctx.layout.idFor(uidl) ? {} : { id }),
+  ...(plan?.server === 'keep'
+    ? { s: 'k' as const }
+    : plan?.server === 'delete'
+      ? { s: 'd' as const }
+      : {}),
+});
+
+const track = (ctx: RunContext, id: string, pending: PendingMessage): void => {
+  ctx.ledger.updateState((state) => ({ ...state, pending: { ...state.pending, [id]: pending } }));
+};
+
+/** Records a newly planned message: its record first, then the ledger that points to it. */
+const recordNew = async (
+  ctx: RunContext,
+  message: ServerMessage,
+  outcome: Exclude<ArchiveOutcome, { kind: 'conflict' }>,
+  log: Log,
+) => {
+  const { meta, id } = outcome;
+  const rules = await planMessage(ctx, meta);
+  const plan = rules.status === 'evaluated' ? rules.plan : null;
+  const actions = plan ? initialActions(ctx.config.mailbox.address, id, plan) : {};
+  const record: MessageRecord = {
+    v: 1,
+    id,
+    meta,
+    rules,
+    tags: plan?.tags ?? [],
+    actions,
+    updatedAt: new Date(ctx.clock.now()).toISOString(),
+  };
+  await ctx.store.putDocument(ctx.layout.recordKey(id), encodeRecord(record), {
+    contentType: 'application/json',
+  });
+  ctx.ledger.markSeen(message.uidl, seenEntry(ctx, message.uidl, id, meta.archivedAt, plan));
+  if (Object.keys(actions).length > 0)
+    track(ctx, id, { uidl: message.uidl, since: meta.archivedAt, actions });
+  if (rules.status === 'failed') {
+    ctx.counters.failed += 1;
+    log.warn('rules failed; the message is archived and recorded as failed', {
+      error: rules.error,
+    });
+  } else {
+    ctx.counters.skipped += plan?.notes.filter((note) => note.action).length ?? 0;
+    log.info('archived', {
+      subject: meta.subject,
+      size: meta.size,
+      actions: plan?.actions.map((action) => action.id) ?? [],
+      ...(plan?.tags.length ? { tags: plan.tags } : {}),
+    });
+  }
+};
+
+/**
+ * A message fetched again after a crash. Its record tells what was decided; sends that were
+ * planned but never started (not in the ledger) are tracked again. Sends the ledger knows about
+ * are left to it.
+ */
+const resume = async (
+  ctx: RunContext,
+  message: ServerMessage,
+  outcome: Extract<ArchiveOutcome, { kind: 'exists' }>,
+  log: Log,
+) => {
+  const { record, id } = outcome;
+  if (!record) {
+    await recordNew(ctx, message, outcome, log);
+    return;
+  }
+  const plan = record.rules.status === 'evaluated' ? record.rules.plan : null;
+  ctx.ledger.markSeen(message.uidl, seenEntry(ctx, message.uidl, id, record.meta.archivedAt, plan));
+  const open = Object.values(record.actions).filter((state) => state.status === 'pending');
+  if (open.length > 0 && !ctx.ledger.state.pending[id]) {
+    track(ctx, id, { uidl: message.uidl, since: record.meta.archivedAt, actions: record.actions });
+  }
+  log.info('already archived (fetched again after an interrupted run)');
+};
+
+const afterArchive = async (
+  ctx: RunContext,
+  message: ServerMessage,
+  outcome: ArchiveOutcome,
+  log: Log,
+): Promise<boolean> => {
+  if (outcome.kind === 'conflict') return false;
+  ctx.counters.bytes += outcome.meta.size;
+  if (outcome.kind === 'created') {
+    ctx.counters.archived += 1;
+    await recordNew(ctx, message, outcome, log);
+  } else {
+    ctx.counters.alreadyArchived += 1;
+    await resume(ctx, message, outcome, log);
+  }
+  return true;
+};
+
+/**
+ * RETRs new messages (pipelined when the server allows) straight into the archive, within the
+ * run's limits. A limit stops new requests; what is already in flight is still archived.
+ */
+export const fetchPhase = async (
+  ctx: RunContext,
+  pop3: Pop3Client,
+  fresh: readonly ServerMessage[],
+): Promise<void> => {
+  const { counters, config, clock, ledger } = ctx;
+  const { maxMessagesPerRun, maxBytesPerRun } = config.limits;
+  const byNumber = new Map(fresh.map((message) => [message.n, message]));
+  const total = Math.min(fresh.length, maxMessagesPerRun);
+  let issued = 0;
+  let issuedBytes = 0;
+  const stop = (reason: NonNullable<typeof counters.stoppedBy>) => {
+    counters.stoppedBy ??= reason;
+    return false;
+  };
+  const shouldIssue = (message: { size: number }): boolean => {
+    if (ctx.signal?.aborted) return stop('aborted');
+    if (issued >= maxMessagesPerRun) return stop('maxMessagesPerRun');
+    // The first message always goes, so one message over the byte cap cannot block a mailbox.
+    if (issued > 0 && issuedBytes + message.size > maxBytesPerRun) return stop('maxBytesPerRun');
+    if (clock.now() >= ctx.fetchDeadline) return stop('deadline');
+    issued += 1;
+    issuedBytes += message.size;
+    return true;
+  };
+
+  const conflicts: Array<{ message: ServerMessage; alternateId: string }> = [];
+  let sinceCheckpoint = 0;
+  let lastCheckpoint = clock.now();
+  ctx.onProgress?.({ phase: 'fetch', done: 0, total, bytes: 0 });
+  for await (const stream of pop3.retrieve(fresh, shouldIssue)) {
+    const message = byNumber.get(stream.n) as ServerMessage;
+    const log = ctx.log.child({ uidl: message.uidl });
+    const outcome = await archiveMessage({
+      store: ctx.store,
+      layout: ctx.layout,
+      uidl: message.uidl,
+      stream,
+      sizeHint: message.size,
+      now: clock.now(),
+    });
+    counters.fetched += 1;
+    if (!(await afterArchive(ctx, message, outcome, log)) && outcome.kind === 'conflict') {
+      log.warn(
+        'the server reused this UIDL for a different message; fetching it again under a new key',
+      );
+      conflicts.push({ message, alternateId: outcome.alternateId });
+    }
+    ctx.onProgress?.({ phase: 'fetch', done: counters.fetched, total, bytes: counters.bytes });
+    sinceCheckpoint += 1;
+    if (
+      sinceCheckpoint >= CHECKPOINT_EVERY_MESSAGES ||
+      clock.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS
+    ) {
+      await ledger.checkpoint();
+      sinceCheckpoint = 0;
+      lastCheckpoint = clock.now();
+    }
+  }
+  counters.remaining = fresh.length - issued;
+
+  for (const { message, alternateId } of conflicts) {
+    const log = ctx.log.child({ uidl: message.uidl });
+    if (clock.now() >= ctx.fetchDeadline) {
+      counters.remaining += 1;
+      continue;
+    }
+    try {
+      const outcome = await archiveMessage({
+        store: ctx.store,
+        layout: ctx.layout,
+        uidl: message.uidl,
+        id: alternateId,
+        stream: pop3.retr(message.n),
+        now: clock.now(),
+      });
+      if (!(await afterArchive(ctx, message, outcome, log)))
+        throw new Error('its content changed between two reads');
+    } catch (error) {
+      counters.failed += 1;
+      log.error('could not archive a message with a reused UIDL; it stays on the server', {
+        error: errorMessage(error),
+      });
+    }
+  }
+};

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Where a mailbox's data lives in the store. Raw messages are keyed by a hash of the UIDL, so a
+ * message fetched twice (after a crash) lands on the same key and the store's create-once rule
+ * makes it one archive entry.
+ *
+ *   <mailbox>/state.json            lease, pending sends, vacation memory, daily send count
+ *   <mailbox>/uidls.json            UIDLs already archived (read once per poll)
+ *   <mailbox>/messages/<id>.eml     the raw message, exactly as RETR delivered it
+ *   <mailbox>/messages/<id>.json    its metadata, rule outcome and actions
+ */
+export interface MailboxLayout {
+  readonly prefix: string;
+  readonly stateKey: string;
+  readonly seenKey: string;
+  readonly messagesPrefix: string;
+  /** The message id for a UIDL: 32 hex characters of SHA-256. */
+  idFor(uidl: string): string;
+  rawKey(id: string): string;
+  recordKey(id: string): string;
+}
+
+/** A file- and key-safe folder name for the mailbox address. */
+export const mailboxFolder = (address: string): string =>
+  address.toLowerCase().replace(/[^a-z0-9@._+-]/g, '_');
+
+export const mailboxLayout = (address: string): MailboxLayout => {
+  const prefix = `${mailboxFolder(address)}/`;
+  const messagesPrefix = `${prefix}messages/`;
+  return {
+    prefix,
+    stateKey: `${prefix}state.json`,
+    seenKey: `${prefix}uidls.json`,
+    messagesPrefix,
+    idFor: (uidl) => createHash('sha256').update(uidl, 'latin1').digest('hex').slice(0, 32),
+    rawKey: (id) => `${messagesPrefix}${id}.eml`,
+    recordKey: (id) => `${messagesPrefix}${id}.json`,
+  };
+};

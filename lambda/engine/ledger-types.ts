@@ -1,0 +1,84 @@
+import type { ErrorCode } from '../errors.js';
+import type { SendAction } from '../rules/plan.js';
+
+/**
+ * The two documents a run reads (and writes only when something changed). Small on purpose: an
+ * empty poll reads both and writes neither, whatever the mailbox size.
+ */
+
+/** One archived UIDL. Short field names: 10,000 of these are read on every poll. */
+export interface SeenEntry {
+  /** archivedAt, epoch seconds (retention counts days from here). */
+  readonly t: number;
+  /** The message id, only when it is not the one derived from the UIDL (a reused UIDL). */
+  readonly id?: string;
+  /** A rule's server disposition: 'k' keepOnServer, 'd' deleteFromServer. */
+  readonly s?: 'k' | 'd';
+}
+
+export interface SeenIndex {
+  readonly v: 1;
+  readonly uidls: Readonly<Record<string, SeenEntry>>;
+}
+
+/**
+ * pending → sending → sent; a transient failure goes back to pending (with a backoff), a
+ * permanent one to failed. 'sending' found at the start of a run is the crash window: the
+ * server may or may not have accepted the mail (README: "Exactly once").
+ */
+export type ActionStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+export interface ActionState {
+  readonly action: SendAction;
+  readonly status: ActionStatus;
+  readonly attempts: number;
+  /** Message-ID used for every attempt, so a resend in the crash window is recognisably the same. */
+  readonly messageId: string;
+  /** ISO time before which a retry waits. */
+  readonly notBefore?: string;
+  readonly lastError?: { readonly code: ErrorCode; readonly message: string; readonly at: string };
+  readonly sentAt?: string;
+  /** The SMTP server's final reply to a sent message. */
+  readonly response?: string;
+  /** Why it was skipped or failed, in words. */
+  readonly reason?: string;
+}
+
+/** A message whose sends are not all final. Keyed by message id: it may have left the server. */
+export interface PendingMessage {
+  readonly uidl: string;
+  readonly since: string;
+  readonly actions: Readonly<Record<string, ActionState>>;
+}
+
+export interface Lease {
+  readonly owner: string;
+  /** ISO; after it the lease is void (a crashed run must not lock the mailbox forever). */
+  readonly until: string;
+}
+
+export interface MailboxState {
+  readonly v: 1;
+  readonly mailbox: string;
+  readonly lease: Lease | null;
+  readonly pending: Readonly<Record<string, PendingMessage>>;
+  /** Lower-case sender → ISO time until which no further vacation reply goes to them. */
+  readonly vacation: Readonly<Record<string, string>>;
+  /** Sends counted against the daily cap (UTC day). */
+  readonly sends: { readonly day: string; readonly count: number };
+}
+
+export const emptyState = (mailbox: string): MailboxState => ({
+  v: 1,
+  mailbox,
+  lease: null,
+  pending: {},
+  vacation: {},
+  sends: { day: '', count: 0 },
+});
+
+export const emptySeen = (): SeenIndex => ({ v: 1, uidls: {} });
+
+/** Final statuses: nothing more will be attempted. */
+export const isFinal = (status: ActionStatus): boolean =>
+  status === 'sent' || status === 'failed' || status === 'skipped';

@@ -1,0 +1,175 @@
+import { hasCode, PopfwdError } from '../errors.js';
+import type { BlobStore } from '../stores/blob-store.js';
+import type { MailboxLayout } from './layout.js';
+import {
+  emptySeen,
+  emptyState,
+  type Lease,
+  type MailboxState,
+  type SeenEntry,
+  type SeenIndex,
+} from './ledger-types.js';
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A corrupt state file stops the run: guessing would re-send or re-delete. */
+const parseDocument = <T>(
+  body: Buffer,
+  key: string,
+  valid: (value: Record<string, unknown>) => boolean,
+): T => {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch (cause) {
+    throw new PopfwdError(
+      'ESTORE',
+      `${key} is not valid JSON; fix or restore it (popfwd will not guess)`,
+      { cause, retryable: false, context: { key } },
+    );
+  }
+  if (!isRecord(value) || value.v !== 1 || !valid(value)) {
+    throw new PopfwdError(
+      'ESTORE',
+      `${key} has an unknown layout; fix or restore it (popfwd will not guess)`,
+      { retryable: false, context: { key } },
+    );
+  }
+  return value as T;
+};
+
+const encode = (value: unknown): Buffer => Buffer.from(JSON.stringify(value), 'utf8');
+
+/**
+ * The mailbox's durable memory: `state` (lease, pending sends, vacation, send count) and `seen`
+ * (archived UIDLs). Loaded with two reads; written only when changed, each write conditional
+ * on the version read, so two runs can never silently overwrite each other.
+ */
+export class Ledger {
+  state: MailboxState;
+  readonly seen: Map<string, SeenEntry>;
+  #stateVersion: string | null;
+  #seenVersion: string | null;
+  #stateDirty = false;
+  #seenDirty = false;
+
+  private constructor(
+    private readonly store: BlobStore,
+    private readonly layout: MailboxLayout,
+    state: { value: MailboxState; version: string | null },
+    seen: { value: SeenIndex; version: string | null },
+  ) {
+    this.state = state.value;
+    this.#stateVersion = state.version;
+    this.seen = new Map(Object.entries(seen.value.uidls));
+    this.#seenVersion = seen.version;
+  }
+
+  static async load(store: BlobStore, layout: MailboxLayout, mailbox: string): Promise<Ledger> {
+    const [stateDoc, seenDoc] = await Promise.all([
+      store.getDocument(layout.stateKey),
+      store.getDocument(layout.seenKey),
+    ]);
+    const state = stateDoc
+      ? parseDocument<MailboxState>(
+          stateDoc.body,
+          layout.stateKey,
+          (value) => isRecord(value.pending) && isRecord(value.vacation) && isRecord(value.sends),
+        )
+      : emptyState(mailbox);
+    const seen = seenDoc
+      ? parseDocument<SeenIndex>(seenDoc.body, layout.seenKey, (value) => isRecord(value.uidls))
+      : emptySeen();
+    return new Ledger(
+      store,
+      layout,
+      { value: state, version: stateDoc?.version ?? null },
+      { value: seen, version: seenDoc?.version ?? null },
+    );
+  }
+
+  get dirty(): boolean {
+    return this.#stateDirty || this.#seenDirty;
+  }
+
+  /** The lease holder other than `owner`, if its lease has not expired. */
+  leaseHolder(owner: string, now: number): Lease | null {
+    const { lease } = this.state;
+    return lease && lease.owner !== owner && Date.parse(lease.until) > now ? lease : null;
+  }
+
+  updateState(change: (state: MailboxState) => MailboxState): void {
+    this.state = change(this.state);
+    this.#stateDirty = true;
+  }
+
+  markSeen(uidl: string, entry: SeenEntry): void {
+    this.seen.set(uidl, entry);
+    this.#seenDirty = true;
+  }
+
+  forget(uidl: string): void {
+    if (this.seen.delete(uidl)) this.#seenDirty = true;
+  }
+
+  /**
+   * Takes the lease with a conditional write. Rejects with ELEASE when another run holds it or
+   * wrote the state since we read it.
+   */
+  async acquireLease(owner: string, until: number, now: number): Promise<void> {
+    const holder = this.leaseHolder(owner, now);
+    if (holder) {
+      throw new PopfwdError(
+        'ELEASE',
+        `another run (${holder.owner}) holds the mailbox until ${holder.until}`,
+        { context: { holder: holder.owner } },
+      );
+    }
+    this.updateState((state) => ({
+      ...state,
+      lease: { owner, until: new Date(until).toISOString() },
+    }));
+    try {
+      await this.saveState();
+    } catch (error) {
+      if (hasCode(error, 'ECONFLICT')) {
+        throw new PopfwdError(
+          'ELEASE',
+          'another run changed the mailbox state at the same moment',
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  async releaseLease(): Promise<void> {
+    if (!this.state.lease) return;
+    this.updateState((state) => ({ ...state, lease: null }));
+    await this.checkpoint();
+  }
+
+  async saveState(): Promise<void> {
+    this.#stateVersion = await this.store.putDocument(this.layout.stateKey, encode(this.state), {
+      ifVersion: this.#stateVersion,
+      contentType: 'application/json',
+    });
+    this.#stateDirty = false;
+  }
+
+  async saveSeen(): Promise<void> {
+    const uidls = Object.fromEntries(this.seen);
+    this.#seenVersion = await this.store.putDocument(this.layout.seenKey, encode({ v: 1, uidls }), {
+      ifVersion: this.#seenVersion,
+      contentType: 'application/json',
+    });
+    this.#seenDirty = false;
+  }
+
+  /** Writes whatever changed: the seen index first, so state never points past it. */
+  async checkpoint(): Promise<void> {
+    if (this.#seenDirty) await this.saveSeen();
+    if (this.#stateDirty) await this.saveState();
+  }
+}

@@ -1,0 +1,41 @@
+import { errorMessage } from '../errors.js';
+import { readBodyFacts } from '../mail/body-facts.js';
+import type { MessageMeta } from '../mail/message-meta.js';
+import { evaluateRules, needsBody } from '../rules/evaluate.js';
+import { ownerFromConfig } from '../rules/owner.js';
+import { emptyPlan } from '../rules/plan.js';
+import type { MessageRecord } from './message-record.js';
+import type { RunContext } from './run-context.js';
+
+/**
+ * The "after archive" step: rules and vacation decide what happens to a message. Runs on the
+ * archived copy, so a message the rules cannot handle is still safely stored; a failure here is
+ * recorded on the message and never stops the run.
+ */
+export const planMessage = async (
+  ctx: RunContext,
+  meta: MessageMeta,
+): Promise<MessageRecord['rules']> => {
+  const { config } = ctx;
+  if (config.rules.length === 0 && !config.vacation?.enabled)
+    return { status: 'evaluated', plan: emptyPlan };
+  try {
+    const body = needsBody(config.rules) ? await loadBody(ctx, meta) : undefined;
+    const plan = evaluateRules(config.rules, {
+      meta,
+      owner: ownerFromConfig(config),
+      now: ctx.clock.now(),
+      ...(body ? { body } : {}),
+      ...(config.vacation ? { vacation: config.vacation } : {}),
+    });
+    return { status: 'evaluated', plan };
+  } catch (error) {
+    return { status: 'failed', error: `rules could not be evaluated: ${errorMessage(error)}` };
+  }
+};
+
+const loadBody = async (ctx: RunContext, meta: MessageMeta) => {
+  const stream = await ctx.store.read(meta.key);
+  if (!stream) throw new Error(`the archived message ${meta.key} is missing`);
+  return readBodyFacts(stream, { limit: ctx.config.limits.bodyScanLimit });
+};

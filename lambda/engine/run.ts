@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { createSmtpMailer } from '../actions/smtp-mailer.js';
+import { openCredentials } from '../auth/open-credentials.js';
+import { systemClock } from '../clock.js';
+import { errorMessage, hasCode, PopfwdError } from '../errors.js';
+import { Pop3Client } from '../pop3/client.js';
+import { fetchPhase } from './fetch-phase.js';
+import { mailboxLayout } from './layout.js';
+import { Ledger } from './ledger.js';
+import { newCounters, type RunContext, toSummary } from './run-context.js';
+import type { RunOptions } from './run-options.js';
+import {
+  buildListing,
+  type Listing,
+  type ServerMessage,
+  selectDeletions,
+  selectNew,
+  selectVanished,
+} from './selection.js';
+import { hasDueSends, sendPhase } from './send-phase.js';
+import type { RunSummary } from './summary.js';
+
+/** A crashed run's lease expires this long after its deadline. */
+const LEASE_GRACE_MS = 60_000;
+
+/** Time kept back from fetching for DELE, QUIT, saving state and sending. */
+const fetchReserve = (budgetMs: number): number =>
+  Math.min(30_000, Math.max(3_000, budgetMs * 0.1));
+
+const readCa = async (caFile: string | undefined): Promise<Buffer | undefined> => {
+  if (!caFile) return undefined;
+  try {
+    return await readFile(caFile);
+  } catch (cause) {
+    throw new PopfwdError('ECONFIG', `mailbox.caFile ${caFile} cannot be read`, { cause });
+  }
+};
+
+/** Deletes what retention chose; a refused DELE keeps that one message, nothing else changes. */
+const deleteChosen = async (
+  ctx: RunContext,
+  pop3: Pop3Client,
+  listing: Listing,
+): Promise<ServerMessage[]> => {
+  const chosen = selectDeletions(
+    listing,
+    ctx.ledger.seen,
+    ctx.config.mailbox.retention,
+    ctx.clock.now(),
+  );
+  if (chosen.length === 0) return [];
+  ctx.onProgress?.({ phase: 'delete', done: 0, total: chosen.length, bytes: 0 });
+  const results = await Promise.allSettled(chosen.map((message) => pop3.dele(message.n)));
+  return chosen.filter((message, index) => {
+    const result = results[index];
+    if (result?.status === 'fulfilled') return true;
+    ctx.log.warn('DELE refused; the message stays on the server', {
+      uidl: message.uidl,
+      error: errorMessage(result?.reason),
+    });
+    return false;
+  });
+};
+
+/**
+ * One poll of one mailbox: new mail archived exactly once, retention applied, sends performed.
+ * Throws only for run-level failures (login, connection, storage); a message the rules cannot
+ * handle is recorded as failed and the run goes on. Another client or run holding the mailbox is
+ * reported in `busy`, not thrown.
+ */
+export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
+  const { config, store } = options;
+  const clock = options.clock ?? systemClock;
+  const started = clock.now();
+  const deadline = Math.min(options.deadline, started + config.limits.runTimeout);
+  const mailbox = config.mailbox.address;
+  const log = options.log.child({ mailbox });
+  const layout = mailboxLayout(mailbox);
+  const counters = newCounters();
+  const finish = () => toSummary(counters, clock.now() - started);
+
+  const ledger = await Ledger.load(store, layout, mailbox);
+  const runId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const holder = ledger.leaseHolder(runId, started);
+  if (holder) {
+    counters.busy = `another popfwd run (${holder.owner}) is working on this mailbox until ${holder.until}`;
+    log.info(counters.busy);
+    return finish();
+  }
+
+  const ctx: RunContext = {
+    runId,
+    config,
+    store,
+    layout,
+    ledger,
+    log,
+    clock,
+    counters,
+    deadline,
+    fetchDeadline: deadline - fetchReserve(deadline - started),
+    signal: options.signal,
+    onProgress: options.onProgress,
+  };
+  const ca = await readCa(config.mailbox.caFile);
+  const credentials = await openCredentials(config.mailbox, options.secrets, { clock, log });
+  const { pop3: server } = config.mailbox;
+
+  options.onProgress?.({ phase: 'connect', done: 0, total: 0, bytes: 0 });
+  let pop3: Pop3Client;
+  try {
+    pop3 = await Pop3Client.connect({
+      host: server.host,
+      port: server.port,
+      security: server.security,
+      pipelining: server.pipelining,
+      deadline,
+      log,
+      clock,
+      ...(ca ? { ca } : {}),
+    });
+    const stat = await pop3.login(credentials);
+    log.info('logged in', { messages: stat.count, bytes: stat.size, pipelining: pop3.pipelining });
+  } catch (error) {
+    if (hasCode(error, 'EINUSE', 'ELOGINDELAY')) {
+      counters.busy = `another client holds the mailbox (${error.message})`;
+      log.info(counters.busy);
+      return finish();
+    }
+    throw error;
+  }
+
+  let leased = false;
+  try {
+    const listing = buildListing(await pop3.uidl(), await pop3.list());
+    if (listing.duplicates.size > 0) {
+      log.warn('the server lists some UIDLs more than once; those messages are never deleted', {
+        count: listing.duplicates.size,
+      });
+    }
+    const fresh = selectNew(listing, ledger.seen);
+    const vanished = selectVanished(listing, ledger.seen);
+    const work =
+      fresh.length > 0 ||
+      vanished.length > 0 ||
+      selectDeletions(listing, ledger.seen, config.mailbox.retention, clock.now()).length > 0 ||
+      hasDueSends(ledger.state, clock.now(), config.limits.maxSendsPerDay);
+    if (!work) {
+      await pop3.quit();
+      log.info('nothing new');
+      return finish();
+    }
+
+    await ledger.acquireLease(runId, deadline + LEASE_GRACE_MS, clock.now());
+    leased = true;
+    for (const uidl of vanished) ledger.forget(uidl);
+
+    await fetchPhase(ctx, pop3, fresh);
+    // Everything chosen for deletion must be durably known as archived before QUIT commits it.
+    await ledger.checkpoint();
+    const deletions = await deleteChosen(ctx, pop3, listing);
+    const quit = await pop3.quit();
+    if (quit.committed) {
+      counters.deleted = deletions.length;
+      for (const message of deletions) ledger.forget(message.uidl);
+    } else if (deletions.length > 0) {
+      log.warn('QUIT was not confirmed: no message was deleted; the next run tries again', {
+        reason: quit.message,
+      });
+    }
+
+    options.onProgress?.({ phase: 'send', done: 0, total: 0, bytes: 0 });
+    await sendPhase(ctx, () =>
+      options.createMailer
+        ? options.createMailer(credentials)
+        : createSmtpMailer({
+            smtp: config.mailbox.smtp as NonNullable<typeof config.mailbox.smtp>,
+            credentials,
+            log,
+            ...(ca ? { ca } : {}),
+          }),
+    );
+    await ledger.releaseLease();
+  } catch (error) {
+    // No QUIT: the server deletes nothing. What was archived is saved for the next run.
+    pop3.destroy('the run failed');
+    if (leased) {
+      await ledger.releaseLease().catch((saveError: unknown) => {
+        log.error('could not save the mailbox state after a failure', {
+          error: errorMessage(saveError),
+        });
+      });
+    }
+    throw error;
+  }
+  options.onProgress?.({
+    phase: 'done',
+    done: counters.fetched,
+    total: counters.fetched,
+    bytes: counters.bytes,
+  });
+  return finish();
+};

@@ -1,0 +1,330 @@
+import { composeForward } from '../actions/compose-forward.js';
+import { composeReply } from '../actions/compose-reply.js';
+import type { Mailer, OutgoingMail } from '../actions/mailer.js';
+import { classifySendError, stopsSending } from '../actions/send-errors.js';
+import { errorMessage, PopfwdError } from '../errors.js';
+import type { MessageMeta } from '../mail/message-meta.js';
+import type { SendAction } from '../rules/plan.js';
+import {
+  type ActionState,
+  isFinal,
+  type MailboxState,
+  type PendingMessage,
+} from './ledger-types.js';
+import { decodeRecord, encodeRecord } from './message-record.js';
+import type { RunContext } from './run-context.js';
+
+/** Transient failures retry with growing pauses, then give up (and say so). */
+const BACKOFF_MINUTES = [5, 15, 60, 180, 360] as const;
+export const MAX_SEND_ATTEMPTS = 12;
+/** Account-level refusals (blocked, not allowed to send) wait this long before the next try. */
+const ACCOUNT_PAUSE_MS = 6 * 3_600_000;
+/** No new send starts this close to the deadline. */
+const SEND_RESERVE_MS = 5_000;
+
+const utcDay = (epochMs: number): string => new Date(epochMs).toISOString().slice(0, 10);
+
+const backoff = (attempts: number): number =>
+  (BACKOFF_MINUTES[Math.min(attempts, BACKOFF_MINUTES.length) - 1] ?? 5) * 60_000;
+
+/** Sends still to do, today's count included: the cap is part of "due". */
+export const hasDueSends = (state: MailboxState, now: number, maxSendsPerDay: number): boolean => {
+  if (state.sends.day === utcDay(now) && state.sends.count >= maxSendsPerDay) return false;
+  return Object.values(state.pending).some((message) =>
+    Object.values(message.actions).some(
+      (action) =>
+        !isFinal(action.status) && (!action.notBefore || Date.parse(action.notBefore) <= now),
+    ),
+  );
+};
+
+export const countOpenSends = (state: MailboxState): number =>
+  Object.values(state.pending).reduce(
+    (sum, message) =>
+      sum + Object.values(message.actions).filter((action) => !isFinal(action.status)).length,
+    0,
+  );
+
+const setAction = (
+  ctx: RunContext,
+  id: string,
+  actionId: string,
+  next: ActionState,
+  extra: (state: MailboxState) => Partial<MailboxState> = () => ({}),
+) => {
+  ctx.ledger.updateState((state) => {
+    const message = state.pending[id] as PendingMessage;
+    return {
+      ...state,
+      ...extra(state),
+      pending: {
+        ...state.pending,
+        [id]: { ...message, actions: { ...message.actions, [actionId]: next } },
+      },
+    };
+  });
+};
+
+const compose = async (
+  ctx: RunContext,
+  action: SendAction,
+  meta: MessageMeta,
+  messageId: string,
+): Promise<OutgoingMail> => {
+  const context = {
+    mailbox: ctx.config.mailbox.address,
+    messageId,
+    now: new Date(ctx.clock.now()),
+  };
+  if (action.kind !== 'forward') return composeReply(action, meta, context);
+  return composeForward(action, meta, {
+    ...context,
+    openOriginal: async () => {
+      const stream = await ctx.store.read(meta.key);
+      if (!stream)
+        throw new PopfwdError('ESTORE', `the archived original ${meta.key} is missing`, {
+          retryable: false,
+        });
+      return stream;
+    },
+  });
+};
+
+/** Copies the final outcome into the message record, then drops the message from the ledger. */
+const finalize = async (ctx: RunContext, id: string, pending: PendingMessage): Promise<void> => {
+  const key = ctx.layout.recordKey(id);
+  const stored = await ctx.store.getDocument(key);
+  const record = stored ? decodeRecord(stored.body) : null;
+  if (record) {
+    const updatedAt = new Date(ctx.clock.now()).toISOString();
+    await ctx.store.putDocument(
+      key,
+      encodeRecord({ ...record, actions: pending.actions, updatedAt }),
+      { contentType: 'application/json' },
+    );
+  }
+  ctx.ledger.updateState((state) => {
+    const { [id]: _done, ...rest } = state.pending;
+    return { ...state, pending: rest };
+  });
+};
+
+type Outcome = 'sent' | 'skipped' | 'retry' | 'failed' | 'stop';
+
+/**
+ * One send, exactly once: the ledger says "sending" (and counts it against the daily cap)
+ * before the SMTP transaction and "sent" after. A run that dies in between leaves "sending",
+ * and the next run sends again with the same Message-ID: the one window where a duplicate can
+ * happen (README, "Exactly once").
+ */
+const sendOne = async (
+  ctx: RunContext,
+  mailer: () => Mailer,
+  id: string,
+  actionId: string,
+  state: ActionState,
+  meta: MessageMeta,
+): Promise<Outcome> => {
+  const { action } = state;
+  const now = ctx.clock.now();
+  const log = ctx.log.child({ uidl: meta.uidl, action: actionId });
+  if (action.kind === 'vacation') {
+    const until = ctx.ledger.state.vacation[action.sender];
+    if (until && Date.parse(until) > now) {
+      setAction(ctx, id, actionId, {
+        ...state,
+        status: 'skipped',
+        reason: `a vacation reply went to ${action.sender} within the last ${action.days} day(s)`,
+      });
+      log.info('vacation reply skipped: already answered this sender recently', {
+        sender: action.sender,
+      });
+      return 'skipped';
+    }
+  }
+  const day = utcDay(now);
+  setAction(
+    ctx,
+    id,
+    actionId,
+    { ...state, status: 'sending', attempts: state.attempts + 1 },
+    (current) => ({
+      sends: { day, count: (current.sends.day === day ? current.sends.count : 0) + 1 },
+    }),
+  );
+  await ctx.ledger.saveState();
+
+  try {
+    const result = await mailer().send(await compose(ctx, action, meta, state.messageId));
+    const sentAt = new Date(ctx.clock.now()).toISOString();
+    setAction(
+      ctx,
+      id,
+      actionId,
+      { ...state, status: 'sent', attempts: state.attempts + 1, sentAt, response: result.response },
+      (current) =>
+        action.kind === 'vacation'
+          ? {
+              vacation: {
+                ...current.vacation,
+                [action.sender]: new Date(now + action.days * 86_400_000).toISOString(),
+              },
+            }
+          : {},
+    );
+    log.info(action.kind === 'forward' ? 'forwarded' : 'replied', { to: action.to });
+    return 'sent';
+  } catch (caught) {
+    const error = caught instanceof PopfwdError ? caught : classifySendError(caught);
+    const attempts = state.attempts + 1;
+    const lastError = {
+      code: error.code,
+      message: error.message,
+      at: new Date(ctx.clock.now()).toISOString(),
+    };
+    // Not sent: give the reserved send back to today's count.
+    const refund = (current: MailboxState) => ({
+      sends: { ...current.sends, count: Math.max(0, current.sends.count - 1) },
+    });
+    if (stopsSending(error)) {
+      setAction(
+        ctx,
+        id,
+        actionId,
+        {
+          ...state,
+          status: 'pending',
+          attempts,
+          lastError,
+          notBefore: new Date(now + ACCOUNT_PAUSE_MS).toISOString(),
+        },
+        refund,
+      );
+      ctx.counters.alerts.push({ code: error.code, message: error.message });
+      log.error('sending stopped for this run: the account cannot send', {
+        code: error.code,
+        error: error.message,
+      });
+      return 'stop';
+    }
+    if (error.retryable && attempts < MAX_SEND_ATTEMPTS) {
+      setAction(
+        ctx,
+        id,
+        actionId,
+        {
+          ...state,
+          status: 'pending',
+          attempts,
+          lastError,
+          notBefore: new Date(now + backoff(attempts)).toISOString(),
+        },
+        refund,
+      );
+      log.warn('send failed; will retry on a later run', {
+        code: error.code,
+        error: error.message,
+        attempts,
+      });
+      return 'retry';
+    }
+    const reason = error.retryable
+      ? `gave up after ${attempts} attempts: ${error.message}`
+      : error.message;
+    setAction(
+      ctx,
+      id,
+      actionId,
+      { ...state, status: 'failed', attempts, lastError, reason },
+      refund,
+    );
+    log.error('send failed permanently', { code: error.code, error: errorMessage(error) });
+    return 'failed';
+  } finally {
+    await ctx.ledger.saveState();
+  }
+};
+
+/**
+ * Performs every due send from the archived copies: new messages of this run and those left
+ * pending by earlier runs, even after they left the server. Stops at the deadline, at the daily
+ * cap, or when the account itself is refused.
+ */
+export const sendPhase = async (ctx: RunContext, createMailer: () => Mailer): Promise<void> => {
+  const { ledger, counters, config } = ctx;
+  let mailer: Mailer | null = null;
+  const useMailer = () => {
+    mailer ??= createMailer();
+    return mailer;
+  };
+  const now = ctx.clock.now();
+  ledger.updateState((state) => ({
+    ...state,
+    vacation: Object.fromEntries(
+      Object.entries(state.vacation).filter(([, until]) => Date.parse(until) > now),
+    ),
+  }));
+  const order = Object.entries(ledger.state.pending).sort(([, a], [, b]) =>
+    a.since.localeCompare(b.since),
+  );
+  let stopped = false;
+  try {
+    for (const [id] of order) {
+      const pending = ledger.state.pending[id] as PendingMessage;
+      const due = Object.entries(pending.actions).filter(
+        ([, action]) =>
+          !isFinal(action.status) &&
+          (!action.notBefore || Date.parse(action.notBefore) <= ctx.clock.now()),
+      );
+      if (due.length > 0 && !stopped) {
+        if (!config.mailbox.smtp) {
+          counters.alerts.push({
+            code: 'ECONFIG',
+            message: 'sends are waiting but mailbox.smtp is not configured',
+          });
+          break;
+        }
+        const stored = await ctx.store.getDocument(ctx.layout.recordKey(id));
+        const record = stored ? decodeRecord(stored.body) : null;
+        if (!record) {
+          ctx.log.error('the record of a message with pending sends is missing', { id });
+          continue;
+        }
+        for (const [actionId, state] of due) {
+          if (ctx.clock.now() >= ctx.deadline - SEND_RESERVE_MS) {
+            counters.stoppedBy ??= 'deadline';
+            stopped = true;
+            break;
+          }
+          const { sends } = ledger.state;
+          if (
+            sends.day === utcDay(ctx.clock.now()) &&
+            sends.count >= config.limits.maxSendsPerDay
+          ) {
+            counters.alerts.push({
+              code: 'ESENDCAP',
+              message: `the daily send cap (${config.limits.maxSendsPerDay}) is reached; the rest waits until tomorrow (UTC)`,
+            });
+            stopped = true;
+            break;
+          }
+          const outcome = await sendOne(ctx, useMailer, id, actionId, state, record.meta);
+          if (outcome === 'sent')
+            counters[state.action.kind === 'forward' ? 'forwarded' : 'replied'] += 1;
+          else if (outcome === 'skipped') counters.skipped += 1;
+          else if (outcome === 'failed') counters.failed += 1;
+          else if (outcome === 'stop') {
+            stopped = true;
+            break;
+          }
+        }
+      }
+      const after = ledger.state.pending[id];
+      if (after && Object.values(after.actions).every((action) => isFinal(action.status)))
+        await finalize(ctx, id, after);
+    }
+  } finally {
+    await (mailer as Mailer | null)?.close();
+    counters.pendingActions = countOpenSends(ledger.state);
+  }
+};
