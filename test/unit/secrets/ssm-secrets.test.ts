@@ -18,6 +18,8 @@ const ref = { ssm: '/popfwd/alice/refresh-token' };
 const SECRET = 'M.C5-the-secret-value';
 
 const ssmMock = mockClient(SSMClient);
+/** Some SSM exceptions model the text twice: `message` (Error) and `Message` (the API field). */
+const withMessage = (message: string) => ({ message, Message: message, $metadata: {} });
 const client = new SSMClient({ region: 'eu-west-1' });
 const open = () => createSsmSecrets(() => client);
 
@@ -93,7 +95,7 @@ describe('createSsmSecrets', () => {
   it('does not cache a failed read', async () => {
     ssmMock
       .on(GetParameterCommand)
-      .rejectsOnce(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }))
+      .rejectsOnce(new ThrottlingException(withMessage('Rate exceeded')))
       .resolves({ Parameter: { Value: SECRET } });
     const secrets = open();
 
@@ -123,20 +125,20 @@ describe('createSsmSecrets', () => {
     },
     {
       name: 'denied SSM access',
-      error: new AccessDeniedException({
-        message:
+      error: new AccessDeniedException(
+        withMessage(
           'User: arn:aws:sts::1:assumed-role/fn is not authorized to perform: ssm:GetParameter',
-        $metadata: {},
-      }),
+        ),
+      ),
       says: 'the role needs ssm:GetParameter',
     },
     {
       name: 'denied KMS access',
-      error: new AccessDeniedException({
-        message:
+      error: new AccessDeniedException(
+        withMessage(
           'The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access. (Service: AWSKMS; Status Code: 400)',
-        $metadata: {},
-      }),
+        ),
+      ),
       says: 'the role needs kms:Decrypt',
     },
     {
@@ -158,12 +160,12 @@ describe('createSsmSecrets', () => {
   it.each([
     {
       name: 'denied SSM access',
-      error: new AccessDeniedException({ message: 'not authorized', $metadata: {} }),
+      error: new AccessDeniedException(withMessage('not authorized')),
       says: 'the role needs ssm:PutParameter',
     },
     {
       name: 'denied KMS access',
-      error: new AccessDeniedException({ message: 'AWSKMS AccessDenied', $metadata: {} }),
+      error: new AccessDeniedException(withMessage('AWSKMS AccessDenied')),
       says: 'the role needs kms:Encrypt',
     },
     {
