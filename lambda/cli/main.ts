@@ -1,8 +1,9 @@
 import { ERROR_CODES, errorMessage, isPopfwdError } from '../errors.js';
+import { authLoginCommand } from './commands/auth-login.js';
 import { configCheckCommand } from './commands/config-check.js';
 import { type CliIO, type Command, EXIT, processIO } from './io.js';
 
-const COMMANDS: readonly Command[] = [configCheckCommand];
+const COMMANDS: readonly Command[] = [configCheckCommand, authLoginCommand];
 
 const help = (): string =>
   [
