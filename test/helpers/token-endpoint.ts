@@ -1,6 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { aadError, type InjectedReply } from './aad-replies.js';
+
+export { aadError, type InjectedReply } from './aad-replies.js';
 
 /**
  * A local stand-in for the Microsoft identity platform v2 (`/{tenant}/oauth2/v2.0/{devicecode,token}`)
@@ -15,12 +18,6 @@ export type DevicePollAnswer =
   | 'decline'
   | 'expire'
   | 'bad_verification_code';
-
-export interface InjectedReply {
-  readonly status: number;
-  readonly body?: Readonly<Record<string, unknown>>;
-  readonly headers?: Readonly<Record<string, string>>;
-}
 
 export interface RecordedRequest {
   readonly method: string;
@@ -72,29 +69,6 @@ export interface TokenEndpoint {
   failNext(...replies: InjectedReply[]): void;
   close(): Promise<void>;
 }
-
-/** An error reply the way Entra ID writes it (error_codes, Trace ID lines and all). */
-export const aadError = (
-  status: number,
-  error: string,
-  aadsts: number | undefined,
-  description: string,
-): InjectedReply => {
-  const traceId = randomUUID();
-  const prefix = aadsts === undefined ? '' : `AADSTS${aadsts}: `;
-  return {
-    status,
-    body: {
-      error,
-      error_description: `${prefix}${description}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${randomUUID()}\r\nTimestamp: 2026-11-26 10:00:00Z`,
-      error_codes: aadsts === undefined ? [] : [aadsts],
-      timestamp: '2026-11-26 10:00:00Z',
-      trace_id: traceId,
-      correlation_id: randomUUID(),
-      error_uri: 'https://login.microsoftonline.com/error',
-    },
-  };
-};
 
 const opaque = (prefix: string) => `${prefix}${randomBytes(24).toString('base64url')}`;
 
