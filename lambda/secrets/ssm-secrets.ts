@@ -80,7 +80,7 @@ const wrap = (verb: Verb, ref: SsmSecretRef, cause: unknown) => {
 export const createSsmSecrets = (client: () => SSMClient): SecretAdapter<SsmSecretRef> => {
   const cache = new Map<string, Promise<string>>();
 
-  const fetch = async (ref: SsmSecretRef): Promise<string> => {
+  const load = async (ref: SsmSecretRef): Promise<string> => {
     let value: string | undefined;
     try {
       const output = await client().send(
@@ -97,7 +97,7 @@ export const createSsmSecrets = (client: () => SSMClient): SecretAdapter<SsmSecr
     read(ref) {
       const cached = cache.get(ref.ssm);
       if (cached) return cached;
-      const pending = fetch(ref);
+      const pending = load(ref);
       cache.set(ref.ssm, pending);
       pending.catch(() => cache.delete(ref.ssm));
       return pending;
