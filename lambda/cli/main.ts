@@ -1,5 +1,6 @@
 import { ERROR_CODES, errorMessage, isPopfwdError } from '../errors.js';
 import { archiveListCommand } from './commands/archive-list.js';
+import { authLoginCommand } from './commands/auth-login.js';
 import { configCheckCommand } from './commands/config-check.js';
 import { runCommand } from './commands/run.js';
 import { watchCommand } from './commands/watch.js';
@@ -10,6 +11,7 @@ const COMMANDS: readonly Command[] = [
   watchCommand,
   configCheckCommand,
   archiveListCommand,
+  authLoginCommand,
 ];
 
 const help = (): string =>

@@ -1,0 +1,139 @@
+import { resolve } from 'node:path';
+import {
+  createOAuth2Client,
+  type OAuth2AuthConfig,
+  type OAuth2Client,
+} from '../../auth/oauth2-client.js';
+import { openCredentials } from '../../auth/open-credentials.js';
+import type { LoginCheck, VerifyLogin } from '../../auth/verify-login.js';
+import { type LoadedConfig, loadConfig } from '../../config/load.js';
+import type { MailboxConfig, SecretRef } from '../../config/schema.js';
+import { ERROR_CODES, errorMessage, isPopfwdError, PopfwdError } from '../../errors.js';
+import { openSecretStore } from '../../secrets/open-secrets.js';
+import { describeSecretRef, type SecretStore } from '../../secrets/secret-store.js';
+import { parseCommandArgs } from '../args.js';
+import { type CliIO, type Command, EXIT } from '../io.js';
+
+const usage = 'auth login --config FILE';
+
+export interface AuthLoginDeps {
+  /** Tries POP3 and SMTP with the new login; without it the login is stored but not tried. */
+  readonly verifyLogin?: VerifyLogin;
+  /** @default openSecretStore({ env: io.env }) */
+  readonly openSecrets?: (io: CliIO) => SecretStore;
+  /** @default the Microsoft identity platform client */
+  readonly createClient?: (auth: OAuth2AuthConfig) => OAuth2Client;
+}
+
+const oauth2Auth = (loaded: LoadedConfig): OAuth2AuthConfig => {
+  const { auth } = loaded.config.mailbox;
+  if (auth.method !== 'oauth2') {
+    throw new PopfwdError(
+      'ECONFIG',
+      `${loaded.source}: auth login signs in with OAuth2, but mailbox.auth.method is ${auth.method}; set mailbox.auth.method: oauth2 (or mailbox.preset: outlook) with clientId and refreshToken`,
+      { context: { source: loaded.source, path: 'mailbox.auth.method' } },
+    );
+  }
+  if ('env' in auth.refreshToken) {
+    throw new PopfwdError(
+      'ECONFIG',
+      `${loaded.source}: mailbox.auth.refreshToken is an environment variable, which popfwd cannot update; point it at { file: PATH } or { ssm: NAME }`,
+      { context: { source: loaded.source, path: 'mailbox.auth.refreshToken' } },
+    );
+  }
+  return auth;
+};
+
+const instructions = (address: string, uri: string, code: string, expiresIn: number): string =>
+  [
+    '',
+    `To sign in as ${address}, open`,
+    '',
+    `    ${uri}`,
+    '',
+    'and enter the code',
+    '',
+    `    ${code}`,
+    '',
+    `Sign in with ${address} and accept the permissions popfwd asks for.`,
+    `The code expires in ${Math.max(1, Math.round(expiresIn / 60))} minutes. Press Ctrl-C to cancel.`,
+    '',
+    'Waiting for you to sign in…',
+    '',
+  ].join('\n');
+
+const storedAt = (ref: SecretRef): string =>
+  'file' in ref
+    ? `${describeSecretRef(ref)} (readable only by you, mode 0600)`
+    : `${describeSecretRef(ref)} (SecureString, replaced on every run)`;
+
+const describeFailure = (error: unknown): string =>
+  isPopfwdError(error)
+    ? `${error.message} [${error.code}: ${ERROR_CODES[error.code].summary}]`
+    : errorMessage(error);
+
+const checkLine = (label: string, server: string, check: LoginCheck): string => {
+  const head = `  ${label.padEnd(5)} ${server.padEnd(32)}`;
+  if (check.status === 'ok') return `${head} ok${check.detail ? ` (${check.detail})` : ''}`;
+  if (check.status === 'skipped') return `${head} skipped: ${check.reason}`;
+  return `${head} FAILED: ${describeFailure(check.error)}`;
+};
+
+const POP_HINT =
+  'If POP3 fails, check that POP is switched on: Outlook.com → Settings → Mail → Forwarding and IMAP → POP.';
+
+/** Tries the stored login through the normal token path, which also proves refresh and write-back. */
+const verify = async (
+  mailbox: MailboxConfig,
+  secrets: SecretStore,
+  client: OAuth2Client,
+  verifyLogin: VerifyLogin,
+  io: CliIO,
+): Promise<number> => {
+  io.stdout.write('Checking the login:\n');
+  const credentials = await openCredentials(mailbox, secrets, { createClient: () => client });
+  const result = await verifyLogin(mailbox, credentials, io.signal);
+  const smtpServer = mailbox.smtp ? `${mailbox.smtp.host}:${mailbox.smtp.port}` : '(none)';
+  io.stdout.write(
+    `${checkLine('POP3', `${mailbox.pop3.host}:${mailbox.pop3.port}`, result.pop3)}\n${checkLine('SMTP', smtpServer, result.smtp)}\n`,
+  );
+  if (result.pop3.status === 'failed') io.stdout.write(`\n${POP_HINT}\n`);
+  const failed = result.pop3.status === 'failed' || result.smtp.status === 'failed';
+  return failed ? EXIT.failed : EXIT.ok;
+};
+
+/** `popfwd auth login`: device-code sign-in, refresh token stored where the config points. */
+export const createAuthLoginCommand = (deps: AuthLoginDeps = {}): Command => ({
+  name: ['auth', 'login'],
+  summary: 'sign in to Outlook.com (OAuth2 device code) and store the refresh token',
+  usage,
+  async run(args, io) {
+    const { values } = parseCommandArgs(args, { config: { type: 'string', short: 'c' } }, usage);
+    if (!values.config)
+      throw new PopfwdError('EUSAGE', `--config is required\nusage: popfwd ${usage}`);
+    const loaded = await loadConfig(resolve(io.cwd, values.config));
+    for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
+    const auth = oauth2Auth(loaded);
+    const { mailbox } = loaded.config;
+    const client = deps.createClient?.(auth) ?? createOAuth2Client({ auth });
+    const secrets = deps.openSecrets?.(io) ?? openSecretStore({ env: io.env });
+
+    const device = await client.startDeviceCode({ signal: io.signal });
+    io.stdout.write(
+      instructions(mailbox.address, device.verificationUri, device.userCode, device.expiresIn),
+    );
+    const tokens = await client.pollDeviceCode(device, { signal: io.signal });
+    await secrets.write(auth.refreshToken, tokens.refreshToken);
+    io.stdout.write(`Signed in. Refresh token saved to ${storedAt(auth.refreshToken)}.\n\n`);
+
+    if (!deps.verifyLogin) {
+      io.stdout.write(
+        `The POP3 and SMTP logins were not tried; \`popfwd run --config ${values.config}\` will use them.\n`,
+      );
+      return EXIT.ok;
+    }
+    return verify(mailbox, secrets, client, deps.verifyLogin, io);
+  },
+});
+
+export const authLoginCommand = createAuthLoginCommand();
