@@ -1,0 +1,123 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { executeRun } from '../cli/execute-run.js';
+import { formatSummary } from '../cli/format-summary.js';
+import { type CliIO, EXIT } from '../cli/io.js';
+import { parseConfig, resolveConfigPaths } from '../config/load.js';
+import { startPop3Server } from './pop3-server.js';
+import { SAMPLE_BOSS, SAMPLE_OWNER, sampleMail } from './sample-mail.js';
+import { startSmtpCapture } from './smtp-capture.js';
+import { SANDBOX_CA, SANDBOX_CERT, SANDBOX_KEY } from './tls-material.js';
+
+const SANDBOX_DIR = 'popfwd-sandbox';
+const PASSWORD = 'sandbox-password';
+
+/** The sandbox's config: what a real one looks like, pointed at the local servers. */
+const sandboxConfig = (pop3Port: number, smtpPort: number, now: number) => ({
+  mailbox: {
+    address: SAMPLE_OWNER,
+    pop3: { host: 'localhost', port: pop3Port, security: 'tls' },
+    smtp: { host: 'localhost', port: smtpPort, security: 'starttls' },
+    caFile: './sandbox-ca.pem',
+    auth: { method: 'password', password: { file: './pop3-password' } },
+    retention: 'keep',
+  },
+  store: { dir: './archive' },
+  rules: [
+    {
+      name: 'boss to phone',
+      when: { from: `*@${SAMPLE_BOSS.split('@')[1]}` },
+      then: [{ forward: { to: ['alice.phone@example.net'], as: 'attachment' } }, 'stop'],
+    },
+    { name: 'file newsletters', when: { isList: true }, then: [{ tag: 'newsletter' }] },
+    { name: 'invoices', when: { subject: { contains: 'invoice' } }, then: [{ tag: 'invoice' }] },
+  ],
+  vacation: {
+    enabled: true,
+    until: new Date(now + 30 * 86_400_000).toISOString().slice(0, 10),
+    subject: 'Out of office',
+    body: 'Thanks for your message. I am away and will answer when I am back.',
+    days: 7,
+  },
+});
+
+/**
+ * `popfwd run` without a config: a local POP3 server seeded with sample mail, a local SMTP server
+ * that captures what popfwd sends, and a local archive — the whole pipeline, nothing leaves the
+ * machine. Runs again find nothing new: every message is archived exactly once.
+ */
+export const runSandbox = async (io: CliIO, options: { json: boolean }): Promise<number> => {
+  const dir = resolve(io.cwd, SANDBOX_DIR);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'sandbox-ca.pem'), SANDBOX_CA);
+  await writeFile(join(dir, 'pop3-password'), `${PASSWORD}\n`, { mode: 0o600 });
+  const tls = { key: SANDBOX_KEY, cert: SANDBOX_CERT };
+  const messages = sampleMail();
+  const pop3 = await startPop3Server({
+    host: '127.0.0.1',
+    tls,
+    users: [{ user: SAMPLE_OWNER, password: PASSWORD }],
+    mailbox: messages.map(({ uidl, data }) => ({ uidl, data })),
+  });
+  const smtp = await startSmtpCapture({
+    dir: join(dir, 'outbox'),
+    ...tls,
+    user: SAMPLE_OWNER,
+    password: PASSWORD,
+  });
+  try {
+    const document = sandboxConfig(pop3.port, smtp.port, Date.now());
+    const configFile = join(dir, 'popfwd.sandbox.yaml');
+    await writeFile(
+      configFile,
+      `# The sandbox's config (its servers only live while the sandbox runs).\n${stringify(document)}`,
+    );
+    const { config } = parseConfig(document, configFile);
+    const resolved = resolveConfigPaths(config, dir);
+
+    if (!options.json) {
+      io.stderr.write(
+        `popfwd sandbox: a local POP3 server with ${messages.length} sample messages for ${SAMPLE_OWNER},\n` +
+          `a local SMTP server that captures what popfwd sends, and an archive in ./${SANDBOX_DIR}\n\n`,
+      );
+    }
+    const summary = await executeRun(resolved, io, { json: options.json, level: 'info' });
+    if (options.json) {
+      io.stdout.write(`${JSON.stringify(summary)}\n`);
+      return EXIT.ok;
+    }
+    const show = (path: string) => relative(io.cwd, path) || '.';
+    const sent = smtp.captured.map(
+      (mail) => `    ${mail.to.join(', ')}  "${mail.subject}"  (${show(mail.file)})`,
+    );
+    io.stdout.write(
+      [
+        '',
+        formatSummary(SAMPLE_OWNER, summary).trimEnd(),
+        '',
+        'What happened',
+        `  archive   ${show(join(dir, 'archive'))} — raw .eml files exactly as the server sent them, with .json metadata`,
+        `  list it   npx popfwd archive list --config ${show(configFile)}`,
+        sent.length > 0
+          ? `  sent      ${sent.length} message(s), captured instead of delivered:\n${sent.join('\n')}`
+          : '  sent      nothing new this time',
+        `  config    ${show(configFile)} — the rules and vacation settings this run used`,
+        '',
+        summary.archived === 0 && summary.alreadyArchived === 0
+          ? `Run it again and nothing changes: every message is archived exactly once. rm -rf ${SANDBOX_DIR} starts over.`
+          : 'Run it again: nothing new is fetched or sent — every message is archived and answered exactly once.',
+        '',
+        'Next: your own mailbox',
+        '  1. copy examples/outlook.yaml (Outlook.com / Hotmail) or examples/password.yaml (other POP3 servers)',
+        '  2. npx popfwd config check --config my-mailbox.yaml',
+        '  3. Outlook.com needs OAuth2: npx popfwd auth login --config my-mailbox.yaml (README: "Outlook.com setup")',
+        '  4. npx popfwd run --config my-mailbox.yaml     (or: npx popfwd watch --config my-mailbox.yaml)',
+        '',
+      ].join('\n'),
+    );
+    return EXIT.ok;
+  } finally {
+    await Promise.all([pop3.close(), smtp.close()]);
+  }
+};
