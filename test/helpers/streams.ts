@@ -40,3 +40,24 @@ export const binaryBytes = (size: number, seed = 0): Buffer => {
   for (let index = 0; index < size; index++) bytes[index] = (index * 31 + seed * 7 + 13) & 0xff;
   return bytes;
 };
+
+/**
+ * `size` bytes in fresh 64 KiB chunks, produced only when pulled; `onChunk` runs before each push
+ * (e.g. to sample memory while the consumer is busy).
+ */
+export const largeSource = (size: number, onChunk: (produced: number) => void = () => {}) => {
+  const chunkSize = 64 * 1024;
+  let produced = 0;
+  return new Readable({
+    read() {
+      if (produced >= size) {
+        this.push(null);
+        return;
+      }
+      onChunk(produced);
+      const chunk = Buffer.alloc(Math.min(chunkSize, size - produced), produced & 0xff);
+      produced += chunk.length;
+      this.push(chunk);
+    },
+  });
+};
