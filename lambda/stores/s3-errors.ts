@@ -33,11 +33,13 @@ const THROTTLING = new Set([
 ]);
 const NEVER_RETRYABLE = new Set(['CredentialsProviderError', 'TypeError']);
 
-/** Server faults, throttling and lost connections pass with time; client faults do not. */
+/** Server faults, throttling, conflicts and lost connections pass with time; client faults do not. */
 const isRetryable = (error: unknown): boolean => {
   const { name = '', $fault } = failure(error);
   const status = statusOf(error);
-  if (THROTTLING.has(name) || status === 429 || status === 408) return true;
+  if (THROTTLING.has(name) || isConditionalConflict(error) || status === 429 || status === 408) {
+    return true;
+  }
   if ($fault !== undefined) return $fault === 'server';
   if (status !== undefined) return status >= 500;
   return !NEVER_RETRYABLE.has(name);
