@@ -6,6 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PopfwdError } from '../errors.js';
 import { fsError, hasErrno, removeQuietly, tempPath } from './local-files.js';
 
+const HOST = hostname();
+
 export interface LockOptions {
   /** How long to wait for another writer before giving up with ECONFLICT. */
   readonly timeoutMs: number;
@@ -24,7 +26,7 @@ export const acquireLock = async (
   key: string,
   options: LockOptions,
 ): Promise<ReleaseLock> => {
-  const token = `${process.pid} ${hostname()} ${randomBytes(8).toString('hex')}\n`;
+  const token = `${process.pid} ${HOST} ${randomBytes(8).toString('hex')}\n`;
   const deadline = Date.now() + options.timeoutMs;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -81,7 +83,7 @@ const readLock = async (
 const isStale = (content: string, mtimeMs: number, staleMs: number): boolean => {
   if (Date.now() - mtimeMs > staleMs) return true;
   const [pid, host] = content.split(' ');
-  return host === hostname() && pid !== undefined && !isProcessAlive(Number(pid));
+  return host === HOST && pid !== undefined && !isProcessAlive(Number(pid));
 };
 
 const isProcessAlive = (pid: number): boolean => {
