@@ -13,12 +13,13 @@ import {
 import { createS3Fake } from '../../helpers/s3-fake.js';
 import {
   type S3HttpStub,
+  type StubRequest,
   type StubResponse,
   s3ErrorResponse,
   s3PutResponse,
   startS3HttpStub,
 } from '../../helpers/s3-http-stub.js';
-import { sourceOf } from '../../helpers/streams.js';
+import { binaryBytes, sourceOf } from '../../helpers/streams.js';
 import { readBytes } from './blob-store-contract.js';
 
 const s3Config = (overrides: Partial<S3StoreConfig> = {}): S3StoreConfig => ({
@@ -28,6 +29,12 @@ const s3Config = (overrides: Partial<S3StoreConfig> = {}): S3StoreConfig => ({
   forcePathStyle: true,
   checksums: 'when_supported',
   ...overrides,
+});
+
+const xml = (body: string): StubResponse => ({
+  status: 200,
+  headers: { 'content-type': 'application/xml' },
+  body: `<?xml version="1.0" encoding="UTF-8"?>\n${body}`,
 });
 
 const credentials = { accessKeyId: 'AKIASTUBSTUBSTUBSTUB', secretAccessKey: 'stub-secret' };
@@ -129,6 +136,61 @@ describe('createS3Client', () => {
     expect(outcome).toBe('exists');
     expect(stub?.requests[0]?.headers['if-none-match']).toBe('*');
     expect(stub?.requests[0]?.url).toBe('/popfwd-test/popfwd/raw/a.eml?x-id=PutObject');
+  });
+
+  /** Answers a multipart upload the way S3 does; Complete answers `complete`. */
+  const multipartScript =
+    (complete: StubResponse) =>
+    ({ method, url }: StubRequest): StubResponse => {
+      if (method === 'POST' && url.includes('?uploads')) {
+        return xml(
+          '<InitiateMultipartUploadResult><Bucket>popfwd-test</Bucket><Key>popfwd/raw/big.eml</Key><UploadId>U1</UploadId></InitiateMultipartUploadResult>',
+        );
+      }
+      if (method === 'PUT') return s3PutResponse(`part-${url.match(/partNumber=(\d+)/)?.[1]}`);
+      if (method === 'DELETE') return { status: 204 };
+      return complete;
+    };
+
+  it('checks If-None-Match only at CompleteMultipartUpload of a large message', async () => {
+    const message = binaryBytes(5 * 1024 * 1024 + 1000);
+    stub = await startS3HttpStub(
+      multipartScript(
+        xml(
+          '<CompleteMultipartUploadResult><ETag>"whole-2"</ETag></CompleteMultipartUploadResult>',
+        ),
+      ),
+    );
+    const config = s3Config({ endpoint: stub.endpoint, checksums: 'when_required' });
+    const store = openStore({ s3: config }, { s3Client: createS3Client(config, { credentials }) });
+
+    const outcome = await store.create('raw/big.eml', sourceOf(message));
+
+    const requests = stub.requests;
+    const conditional = requests.filter((request) => request.headers['if-none-match'] === '*');
+    const partNumber = (request: StubRequest) => Number(request.url.match(/partNumber=(\d+)/)?.[1]);
+    const parts = requests
+      .filter((request) => request.method === 'PUT')
+      .sort((a, b) => partNumber(a) - partNumber(b));
+    expect(outcome).toBe('created');
+    expect(conditional.map((request) => request.url)).toEqual([
+      '/popfwd-test/popfwd/raw/big.eml?uploadId=U1',
+    ]);
+    expect(Buffer.concat(parts.map((part) => part.body)).equals(message)).toBe(true);
+  });
+
+  it('aborts the multipart upload when Complete answers 412, and resolves "exists"', async () => {
+    stub = await startS3HttpStub(multipartScript(s3ErrorResponse(412, 'PreconditionFailed')));
+    const config = s3Config({ endpoint: stub.endpoint, checksums: 'when_required' });
+    const store = openStore({ s3: config }, { s3Client: createS3Client(config, { credentials }) });
+
+    const outcome = await store.create('raw/big.eml', sourceOf(binaryBytes(5 * 1024 * 1024 + 1)));
+
+    expect(outcome).toBe('exists');
+    expect(stub.requests.at(-1)).toMatchObject({
+      method: 'DELETE',
+      url: '/popfwd-test/popfwd/raw/big.eml?uploadId=U1&x-id=AbortMultipartUpload',
+    });
   });
 
   it('reads a real 404 NoSuchKey answer as a missing key', async () => {
