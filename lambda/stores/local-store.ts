@@ -1,0 +1,253 @@
+import { createHash } from 'node:crypto';
+import type { Dirent } from 'node:fs';
+import {
+  type FileHandle,
+  link,
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  rename,
+  stat,
+  unlink,
+} from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { PopfwdError } from '../errors.js';
+import type { BlobStore, PutDocumentOptions, StoredDocument } from './blob-store.js';
+import { RESERVED_SEGMENT_PREFIX, validateKey, validatePrefix } from './key.js';
+import {
+  chunkWriter,
+  fsError,
+  hasErrno,
+  LOCK_PREFIX,
+  removeQuietly,
+  syncDir,
+  TEMP_PREFIX,
+  type TempFile,
+  writeTempFile,
+} from './local-files.js';
+import { acquireLock } from './local-lock.js';
+import { copyInBatches, guardReadStream } from './stream-io.js';
+
+export interface LocalStoreOptions {
+  /** How long `putDocument` waits for another writer's lock. @default 5000 */
+  readonly lockTimeoutMs?: number;
+  /** A lock older than this is abandoned even if its process seems alive. @default 30000 */
+  readonly lockStaleMs?: number;
+  /** Temp files left by a crash are removed by `list` once this old. @default 3600000 */
+  readonly tempMaxAgeMs?: number;
+}
+
+/**
+ * The archive in a local directory. `create` writes a temp file, fsyncs it and hard-links it under
+ * the key (link fails if the key exists, like O_EXCL), so a key holds either nothing or the whole
+ * message. Documents are replaced by rename under a lock file, which makes `ifVersion` a real
+ * compare-and-swap between processes on this machine.
+ */
+export const createLocalStore = (root: string, options: LocalStoreOptions = {}): BlobStore => {
+  const base = resolve(root);
+  const lockOptions = {
+    timeoutMs: options.lockTimeoutMs ?? 5_000,
+    staleMs: options.lockStaleMs ?? 30_000,
+  };
+  const tempMaxAgeMs = options.tempMaxAgeMs ?? 3_600_000;
+  const pathOf = (key: string): string => join(base, ...validateKey(key).split('/'));
+
+  const prepareDir = async (path: string, key: string): Promise<string> => {
+    const dir = dirname(path);
+    await mkdir(dir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+      throw fsError(error, 'mkdir', key);
+    });
+    return dir;
+  };
+
+  /** Links a complete temp file under `path`; false when `path` already exists. */
+  const linkOnce = async (temp: TempFile, path: string, key: string): Promise<boolean> => {
+    const dir = dirname(path);
+    try {
+      await link(temp.path, path);
+    } catch (error) {
+      // 'exists' lets the caller delete its copy, so it must really be a stored file.
+      if (hasErrno(error, 'EEXIST') && (await isFile(path))) return false;
+      throw fsError(error, 'link', key);
+    } finally {
+      await removeQuietly(temp.path);
+    }
+    await syncDir(dir, key);
+    return true;
+  };
+
+  const lock = (path: string, key: string) =>
+    acquireLock(join(dirname(path), LOCK_PREFIX + baseName(path)), key, lockOptions);
+
+  const putLocked = async (
+    path: string,
+    key: string,
+    body: Buffer,
+    ifVersion: string | undefined,
+  ): Promise<string> => {
+    const dir = await prepareDir(path, key);
+    const release = await lock(path, key);
+    try {
+      if (ifVersion !== undefined && (await readDocument(path, key))?.version !== ifVersion) {
+        throw conflict(key, 'the document changed or is gone');
+      }
+      const temp = await writeTempFile(dir, key, (handle) => writeAll(handle, body, key));
+      try {
+        await rename(temp.path, path);
+      } catch (error) {
+        await removeQuietly(temp.path);
+        throw fsError(error, 'rename', key);
+      }
+      await syncDir(dir, key);
+      return documentVersion(temp.ino, body);
+    } finally {
+      await release();
+    }
+  };
+
+  return {
+    location: base,
+
+    async create(key, body) {
+      const path = pathOf(key);
+      const dir = await prepareDir(path, key);
+      const temp = await writeTempFile(dir, key, (handle) =>
+        copyInBatches(body, chunkWriter(handle, key)),
+      );
+      return (await linkOnce(temp, path, key)) ? 'created' : 'exists';
+    },
+
+    async read(key) {
+      const handle = await openFile(pathOf(key), key);
+      if (handle === null) return null;
+      return guardReadStream(handle.createReadStream(), (error) => fsError(error, 'read', key));
+    },
+
+    async getDocument(key) {
+      return readDocument(pathOf(key), key);
+    },
+
+    async putDocument(key, body, options: PutDocumentOptions = {}) {
+      const path = pathOf(key);
+      if (options.ifVersion !== null) return putLocked(path, key, body, options.ifVersion);
+      const dir = await prepareDir(path, key);
+      const temp = await writeTempFile(dir, key, (handle) => writeAll(handle, body, key));
+      if (!(await linkOnce(temp, path, key))) throw conflict(key, 'the document already exists');
+      return documentVersion(temp.ino, body);
+    },
+
+    async delete(key) {
+      const path = pathOf(key);
+      const existing = await openFile(path, key);
+      if (existing === null) return;
+      await existing.close();
+      // The lock keeps a delete from interleaving with another writer's compare-and-swap.
+      const release = await lock(path, key);
+      try {
+        await unlink(path);
+      } catch (error) {
+        if (!hasErrno(error, 'ENOENT')) throw fsError(error, 'delete', key);
+      } finally {
+        await release();
+      }
+    },
+
+    async *list(prefix) {
+      validatePrefix(prefix);
+      const start = prefix.slice(0, prefix.lastIndexOf('/') + 1);
+      const keys: string[] = [];
+      await collectKeys(join(base, ...start.split('/')), start, prefix, keys, tempMaxAgeMs);
+      yield* keys.sort();
+    },
+  };
+};
+
+const baseName = (path: string): string => path.slice(dirname(path).length + 1);
+
+/** An open regular file, or null when the key names nothing (or a directory). */
+const openFile = async (path: string, key: string): Promise<FileHandle | null> => {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, 'r');
+    if ((await handle.stat()).isFile()) return handle;
+    await handle.close();
+    return null;
+  } catch (error) {
+    await handle?.close().catch(() => {});
+    if (hasErrno(error, 'ENOENT', 'ENOTDIR')) return null;
+    throw fsError(error, 'open', key);
+  }
+};
+
+const isFile = async (path: string): Promise<boolean> =>
+  (await stat(path).catch(() => undefined))?.isFile() === true;
+
+const readDocument = async (path: string, key: string): Promise<StoredDocument | null> => {
+  const handle = await openFile(path, key);
+  if (handle === null) return null;
+  try {
+    // One descriptor gives a consistent (inode, bytes) pair: files are replaced, never rewritten.
+    const { ino } = await handle.stat({ bigint: true });
+    const body = await handle.readFile();
+    return { body, version: documentVersion(ino, body) };
+  } catch (error) {
+    throw fsError(error, 'read', key);
+  } finally {
+    await handle.close();
+  }
+};
+
+/**
+ * Every write makes a new inode while the old one is still linked, so consecutive versions differ;
+ * an old version can only come back with identical bytes, where a compare-and-swap is harmless
+ * (S3's ETag, an MD5, behaves the same).
+ */
+const documentVersion = (ino: bigint, body: Buffer): string =>
+  `${ino.toString(36)}.${createHash('sha256').update(body).digest('base64url').slice(0, 22)}`;
+
+const writeAll = async (handle: FileHandle, body: Buffer, key: string): Promise<void> => {
+  await handle.writeFile(body).catch((error: unknown) => {
+    throw fsError(error, 'write', key);
+  });
+};
+
+const conflict = (key: string, reason: string): PopfwdError =>
+  new PopfwdError('ECONFLICT', `local store: ${key}: ${reason}`, { context: { key } });
+
+/** Walks `dir` (key prefix `dirKey`) for keys starting with `prefix`; sweeps abandoned temp files. */
+const collectKeys = async (
+  dir: string,
+  dirKey: string,
+  prefix: string,
+  keys: string[],
+  tempMaxAgeMs: number,
+): Promise<void> => {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (hasErrno(error, 'ENOENT', 'ENOTDIR')) return;
+    throw fsError(error, 'list', dirKey);
+  }
+  for (const entry of entries) {
+    if (entry.name.startsWith(RESERVED_SEGMENT_PREFIX)) {
+      if (entry.name.startsWith(TEMP_PREFIX)) await sweepTemp(join(dir, entry.name), tempMaxAgeMs);
+      continue;
+    }
+    const key = dirKey + entry.name;
+    if (entry.isDirectory()) {
+      const childPrefix = `${key}/`;
+      if (childPrefix.startsWith(prefix) || prefix.startsWith(childPrefix)) {
+        await collectKeys(join(dir, entry.name), childPrefix, prefix, keys, tempMaxAgeMs);
+      }
+    } else if (entry.isFile() && key.startsWith(prefix)) {
+      keys.push(key);
+    }
+  }
+};
+
+const sweepTemp = async (path: string, maxAgeMs: number): Promise<void> => {
+  const stats = await lstat(path).catch(() => undefined);
+  if (stats !== undefined && Date.now() - stats.mtimeMs > maxAgeMs) await removeQuietly(path);
+};
