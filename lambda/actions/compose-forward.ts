@@ -68,7 +68,7 @@ const forwardEnvelope = (
     date: sender.date,
     headers,
     xMailer: false,
-    envelope: { from: sender.mailbox, to },
+    envelope: { from: sender.mailbox, to: [...to] },
   };
 };
 

@@ -4,8 +4,8 @@ import type { Log } from '../log.js';
 /**
  * nodemailer's bunyan-style logger, bridged to our Log at debug level: its protocol trace is for
  * diagnosis, failures reach the run through classifySendError. nodemailer masks credentials where
- * it writes a command (AUTH payloads become "/* secret *\/"); message data is never logged because
- * the transport runs with `transactionLog`, not `debug`.
+ * it writes a command (an AUTH payload is logged as a "secret" placeholder); message data is never
+ * logged because the transport runs with `transactionLog`, not `debug`.
  */
 const KEPT_FIELDS = ['tnx', 'cid', 'sid', 'messageId', 'action', 'method'] as const;
 

@@ -9,7 +9,7 @@ import type { AccessTokenProvider } from '../auth/credentials.js';
  * with a plain `535 5.7.3 Authentication unsuccessful` (outlook.md §3.3), which nodemailer treats
  * as final. This handler renews after either answer, then fails for good.
  *
- * nodemailer logs custom AUTH commands masked ("AUTH XOAUTH2 /* secret *\/"); the token never
+ * nodemailer logs a custom AUTH command with its payload replaced by a placeholder; the token never
  * reaches a log line or an error message.
  */
 
