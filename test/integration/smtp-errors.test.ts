@@ -244,6 +244,18 @@ describe('send failures against a real SMTP server', () => {
     expect(dropping.connections()).toBe(1);
   });
 
+  it('reports a send cancelled through its AbortSignal (the run deadline) as EABORTED', async () => {
+    const smtp = await start({});
+    const deadline = new AbortController();
+    deadline.abort();
+
+    const error = await sendError(mailer.send({ ...reply(), signal: deadline.signal }));
+
+    expect(error.code).toBe('EABORTED');
+    expect(error.retryable).toBe(true);
+    expect(smtp.messages).toHaveLength(0);
+  });
+
   it('keeps one connection for several sends and closes it on close()', async () => {
     let connections = 0;
     let serverSawClose: () => void = () => {};
