@@ -47,11 +47,7 @@ const recipients = (action: ForwardAction): string[] => {
 };
 
 /** Headers, addresses and envelope shared by the attachment and inline modes. */
-const forwardEnvelope = (
-  original: MessageMeta,
-  sender: SenderIdentity,
-  to: string[],
-): OutgoingMail => {
+const forwardBase = (original: MessageMeta, sender: SenderIdentity, to: string[]): OutgoingMail => {
   const headers: Headers = {
     [LOOP_HEADER]: loopHeaderValue(sender.mailbox),
     'Auto-Submitted': AUTO_FORWARDED,
@@ -174,8 +170,8 @@ export const composeForward = async (
     case 'redirect':
       return asRedirect(context, sender, to);
     case 'inline':
-      return asInline(original, context, forwardEnvelope(original, sender, to));
+      return asInline(original, context, forwardBase(original, sender, to));
     case 'attachment':
-      return asAttachment(action, original, context, forwardEnvelope(original, sender, to));
+      return asAttachment(action, original, context, forwardBase(original, sender, to));
   }
 };
