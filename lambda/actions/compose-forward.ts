@@ -1,0 +1,177 @@
+import type { Headers } from 'nodemailer';
+import { PopfwdError } from '../errors.js';
+import type { MessageMeta } from '../mail/message-meta.js';
+import type { ForwardAction } from '../rules/plan.js';
+import { classifyBody } from './body-class.js';
+import {
+  type ForwardContext,
+  replyTargets,
+  type SenderIdentity,
+  senderIdentity,
+} from './compose-context.js';
+import {
+  attachmentIntro,
+  formatAddress,
+  forwardSubject,
+  prependToHtml,
+  quotedHeaderHtml,
+  quotedHeaderText,
+  rfc5322Date,
+} from './forward-text.js';
+import { foldedHeaderText, mailboxAddress } from './header-safety.js';
+import { extractInlineParts } from './inline-parts.js';
+import { LOOP_HEADER, loopHeaderValue } from './loop-header.js';
+import type { OutgoingMail } from './mailer.js';
+import { archiveReadError, originalStream } from './original-stream.js';
+
+/**
+ * Builds the message a forward rule sends. Outlook.com refuses a From other than the account
+ * (SendAsDenied), so every mode sends From the mailbox; the original sender goes to Reply-To,
+ * and the envelope sender is the mailbox too.
+ */
+
+/**
+ * RFC 3834 §5 allows extension values; any value but "no" keeps conforming responders
+ * (RFC 3834 §2, RFC 5230 §4.6) from answering the forward.
+ */
+const AUTO_FORWARDED = 'auto-forwarded';
+const ATTACHED_NAME = 'original.eml';
+
+const recipients = (action: ForwardAction): string[] => {
+  if (action.to.length === 0) {
+    throw new PopfwdError('EARGUMENT', 'a forward needs at least one recipient', {
+      context: { action: action.id },
+    });
+  }
+  return action.to.map((address) => mailboxAddress('To', address));
+};
+
+/** Headers, addresses and envelope shared by the attachment and inline modes. */
+const forwardBase = (original: MessageMeta, sender: SenderIdentity, to: string[]): OutgoingMail => {
+  const headers: Headers = {
+    [LOOP_HEADER]: loopHeaderValue(sender.mailbox),
+    'Auto-Submitted': AUTO_FORWARDED,
+  };
+  const originalFrom = foldedHeaderText(original.from.map(formatAddress).join(', '));
+  if (originalFrom !== '') headers['X-Original-From'] = originalFrom;
+  const replyTo = replyTargets(original);
+  return {
+    from: sender.mailbox,
+    to,
+    ...(replyTo.length > 0 ? { replyTo } : {}),
+    subject: forwardSubject(original.subject),
+    messageId: sender.messageId,
+    date: sender.date,
+    headers,
+    xMailer: false,
+    envelope: { from: sender.mailbox, to: [...to] },
+  };
+};
+
+const openForScan = async (context: ForwardContext) => {
+  try {
+    return await classifyBody(await context.openOriginal());
+  } catch (error) {
+    throw archiveReadError(error);
+  }
+};
+
+/**
+ * The original attached byte for byte. 7-bit and 8-bit originals travel unencoded as
+ * message/rfc822 (the only encodings RFC 2046 §5.2.1 allows there; 8-bit asks for BODY=8BITMIME).
+ * Anything SMTP would alter (NUL, bare CR or LF, lines over 998 octets) goes base64-encoded as
+ * application/octet-stream, still named .eml: RFC 2046 forbids base64 for message/rfc822.
+ * Deciding needs one extra read of the archive before the send.
+ */
+const asAttachment = async (
+  action: ForwardAction,
+  original: MessageMeta,
+  context: ForwardContext,
+  base: OutgoingMail,
+): Promise<OutgoingMail> => {
+  const bodyClass = await openForScan(context);
+  const content = originalStream(context.openOriginal);
+  const attachment =
+    bodyClass === 'binary'
+      ? { contentType: 'application/octet-stream', contentTransferEncoding: 'base64' }
+      : { contentType: 'message/rfc822', contentTransferEncoding: bodyClass };
+  return {
+    ...base,
+    text: attachmentIntro(original, base.envelope.from, action.rule),
+    attachments: [
+      { ...attachment, filename: ATTACHED_NAME, contentDisposition: 'attachment', content },
+    ],
+    envelope: { ...base.envelope, use8BitMime: bodyClass === '8bit' },
+  };
+};
+
+/** Text and HTML re-composed under a quoted header block; the original's attachments re-attached. */
+const asInline = async (
+  original: MessageMeta,
+  context: ForwardContext,
+  base: OutgoingMail,
+): Promise<OutgoingMail> => {
+  const parts = await extractInlineParts(context.openOriginal);
+  return {
+    ...base,
+    text: quotedHeaderText(original) + (parts.text ?? ''),
+    ...(parts.html === undefined
+      ? {}
+      : { html: prependToHtml(parts.html, quotedHeaderHtml(original)) }),
+    attachments: parts.attachments,
+    envelope: { ...base.envelope, use8BitMime: parts.eightBit },
+  };
+};
+
+const foldAddressList = (addresses: readonly string[]): string => addresses.join(',\r\n ');
+
+/**
+ * RFC 5322 §3.6.6 resent block, prepended as one group above the original's own headers.
+ * Every value is a validated address, id or our own date: nothing here can break a line.
+ */
+const resentBlock = (sender: SenderIdentity, to: readonly string[]): Buffer =>
+  Buffer.from(
+    [
+      `Resent-Date: ${rfc5322Date(sender.date)}`,
+      `Resent-From: ${sender.mailbox}`,
+      `Resent-To: ${foldAddressList(to)}`,
+      `Resent-Message-ID: ${sender.messageId}`,
+      `${LOOP_HEADER}: ${loopHeaderValue(sender.mailbox)}`,
+      '',
+    ].join('\r\n'),
+    'ascii',
+  );
+
+/**
+ * The original resent with its headers intact, only the envelope changed and the resent block on
+ * top. SMTP DATA still normalises bare CR/LF to CRLF, so a binary original is not byte-exact here;
+ * 8BITMIME is asked for whenever the server offers it (harmless for 7-bit content). Outlook.com
+ * checks the From header against the account, so a redirect there is likely refused with
+ * SendAsDenied: attachment mode is the one that works everywhere.
+ */
+const asRedirect = (
+  context: ForwardContext,
+  sender: SenderIdentity,
+  to: string[],
+): OutgoingMail => ({
+  raw: originalStream(context.openOriginal, resentBlock(sender, to)),
+  messageId: sender.messageId,
+  envelope: { from: sender.mailbox, to, use8BitMime: true },
+});
+
+export const composeForward = async (
+  action: ForwardAction,
+  original: MessageMeta,
+  context: ForwardContext,
+): Promise<OutgoingMail> => {
+  const sender = senderIdentity(context);
+  const to = recipients(action);
+  switch (action.as) {
+    case 'redirect':
+      return asRedirect(context, sender, to);
+    case 'inline':
+      return asInline(original, context, forwardBase(original, sender, to));
+    case 'attachment':
+      return asAttachment(action, original, context, forwardBase(original, sender, to));
+  }
+};

@@ -1,0 +1,99 @@
+import { rootCertificates } from 'node:tls';
+import nodemailer, { type SMTPPoolOptions } from 'nodemailer';
+import type { Credentials } from '../auth/credentials.js';
+import type { SmtpConfig } from '../config/schema.js';
+import type { Log } from '../log.js';
+import type { Mailer, OutgoingMail, SendResult } from './mailer.js';
+import { nodemailerLogger } from './nodemailer-log.js';
+import { classifySendError } from './send-errors.js';
+import { XOAUTH2_HANDLER_NAME, xoauth2Handler } from './smtp-xoauth2.js';
+
+export interface SmtpMailerOptions {
+  readonly smtp: SmtpConfig;
+  readonly credentials: Credentials;
+  /** Extra trusted CA (PEM), added to the system CAs. */
+  readonly ca?: string | Buffer;
+  readonly log: Log;
+  /** EHLO name; nodemailer's default is the host name when it is a FQDN, else [127.0.0.1]. */
+  readonly name?: string;
+}
+
+/** Every wait on the server is bounded; none of these depends on message size. */
+export const SMTP_TIMEOUTS = {
+  connectionMs: 30_000,
+  greetingMs: 30_000,
+  /** Inactivity on an open connection, also between chunks of a long DATA. */
+  socketMs: 60_000,
+  dnsMs: 15_000,
+} as const;
+
+const tlsOptions = (smtp: SmtpConfig, ca: string | Buffer | undefined) => ({
+  rejectUnauthorized: true,
+  minVersion: 'TLSv1.2' as const,
+  servername: smtp.host,
+  // `ca` replaces Node's trust store, so the system roots go along with the extra CA
+  ...(ca === undefined ? {} : { ca: [...rootCertificates, ca.toString()] }),
+});
+
+const authOptions = (credentials: Credentials): Pick<SMTPPoolOptions, 'auth' | 'customAuth'> =>
+  credentials.kind === 'password'
+    ? { auth: { user: credentials.user, pass: credentials.password } }
+    : {
+        auth: { type: 'custom', method: XOAUTH2_HANDLER_NAME, user: credentials.user },
+        customAuth: {
+          [XOAUTH2_HANDLER_NAME]: xoauth2Handler(credentials.user, credentials.tokens),
+        },
+      };
+
+export const smtpTransportOptions = (options: SmtpMailerOptions): SMTPPoolOptions => {
+  const { smtp } = options;
+  return {
+    // one connection for the whole run, opened on the first send, closed by close()
+    pool: true,
+    maxConnections: 1,
+    // A requeued message would be sent again from a content stream that is already consumed,
+    // and after a drop mid-DATA the server may have the message already: the executor retries
+    // on a later poll with the same Message-ID instead.
+    maxRequeues: 0,
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.security === 'tls',
+    requireTLS: smtp.security === 'starttls',
+    ignoreTLS: smtp.security === 'plain',
+    tls: tlsOptions(smtp, options.ca),
+    ...(options.name === undefined ? {} : { name: options.name }),
+    connectionTimeout: SMTP_TIMEOUTS.connectionMs,
+    greetingTimeout: SMTP_TIMEOUTS.greetingMs,
+    socketTimeout: SMTP_TIMEOUTS.socketMs,
+    dnsTimeout: SMTP_TIMEOUTS.dnsMs,
+    ...authOptions(options.credentials),
+    logger: nodemailerLogger(options.log),
+    // commands and replies (AUTH masked), never the message data that `debug` would add
+    transactionLog: true,
+    debug: false,
+  };
+};
+
+export const createSmtpMailer = (options: SmtpMailerOptions): Mailer => {
+  const transporter = nodemailer.createTransport(
+    smtpTransportOptions(options) as SMTPPoolOptions & { pool: true },
+  );
+  return {
+    async send(mail: OutgoingMail): Promise<SendResult> {
+      try {
+        const info = await transporter.sendMail(mail);
+        return {
+          messageId: mail.messageId ?? info.messageId,
+          response: info.response ?? '',
+          accepted: (info.accepted ?? []).map(String),
+          rejected: (info.rejected ?? []).map(String),
+        };
+      } catch (error) {
+        throw classifySendError(error);
+      }
+    },
+    async close(): Promise<void> {
+      transporter.close();
+    },
+  };
+};

@@ -1,0 +1,69 @@
+import { rootCertificates } from 'node:tls';
+import { describe, expect, it } from 'vitest';
+import { SMTP_TIMEOUTS, smtpTransportOptions } from '../../../lambda/actions/smtp-mailer.js';
+import { XOAUTH2_HANDLER_NAME } from '../../../lambda/actions/smtp-xoauth2.js';
+import type { Credentials } from '../../../lambda/auth/credentials.js';
+import type { Security } from '../../../lambda/config/schema.js';
+import { silentLog } from '../../../lambda/log.js';
+
+const password: Credentials = { kind: 'password', user: 'alice@example.test', password: 'pw' };
+
+const optionsFor = (security: Security, extra: { ca?: string; credentials?: Credentials } = {}) =>
+  smtpTransportOptions({
+    smtp: { host: 'smtp-mail.outlook.com', port: 587, security },
+    credentials: extra.credentials ?? password,
+    log: silentLog,
+    ...(extra.ca ? { ca: extra.ca } : {}),
+  });
+
+describe('smtpTransportOptions', () => {
+  it.each([
+    ['starttls', { secure: false, requireTLS: true, ignoreTLS: false }],
+    ['tls', { secure: true, requireTLS: false, ignoreTLS: false }],
+    ['plain', { secure: false, requireTLS: false, ignoreTLS: true }],
+  ] as const)('maps security %s to the TLS switches', (security, expected) => {
+    expect(optionsFor(security)).toMatchObject(expected);
+  });
+
+  it('verifies certificates, needs TLS 1.2 and checks the host name', () => {
+    expect(optionsFor('starttls').tls).toEqual({
+      rejectUnauthorized: true,
+      minVersion: 'TLSv1.2',
+      servername: 'smtp-mail.outlook.com',
+    });
+  });
+
+  it('adds an extra CA to the system roots instead of replacing them', () => {
+    const ca = optionsFor('starttls', { ca: '-----BEGIN CERTIFICATE-----\nTEST\n' }).tls?.ca;
+
+    expect(ca).toHaveLength(rootCertificates.length + 1);
+    expect(ca).toContain('-----BEGIN CERTIFICATE-----\nTEST\n');
+  });
+
+  it('keeps one connection, never requeues a message itself and bounds every wait', () => {
+    expect(optionsFor('starttls')).toMatchObject({
+      pool: true,
+      maxConnections: 1,
+      maxRequeues: 0,
+      connectionTimeout: SMTP_TIMEOUTS.connectionMs,
+      greetingTimeout: SMTP_TIMEOUTS.greetingMs,
+      socketTimeout: SMTP_TIMEOUTS.socketMs,
+      transactionLog: true,
+      debug: false,
+    });
+  });
+
+  it('logs in with XOAUTH2 through the renewing handler for OAuth2 credentials', () => {
+    const tokens = { getAccessToken: async () => ({ token: 't', expiresAt: 0 }) };
+    const options = optionsFor('starttls', {
+      credentials: { kind: 'oauth2', user: 'alice@example.test', tokens },
+    });
+
+    expect(options.auth).toEqual({
+      type: 'custom',
+      method: XOAUTH2_HANDLER_NAME,
+      user: 'alice@example.test',
+    });
+    expect(Object.keys(options.customAuth ?? {})).toEqual([XOAUTH2_HANDLER_NAME]);
+  });
+});
