@@ -1,8 +1,8 @@
 import { composeForward } from '../actions/compose-forward.js';
 import { composeReply } from '../actions/compose-reply.js';
 import type { Mailer, OutgoingMail } from '../actions/mailer.js';
-import { classifySendError, stopsSending } from '../actions/send-errors.js';
-import { errorMessage, PopfwdError } from '../errors.js';
+import { classifySendError } from '../actions/send-errors.js';
+import { type ErrorCode, PopfwdError } from '../errors.js';
 import type { MessageMeta } from '../mail/message-meta.js';
 import type { SendAction } from '../rules/plan.js';
 import {
@@ -16,6 +16,7 @@ import type { RunContext } from './run-context.js';
 
 /** Transient failures retry with growing pauses, then give up (and say so). */
 const BACKOFF_MINUTES = [5, 15, 60, 180, 360] as const;
+/** Transient refusals of one message (not outages) before it is given up and reported. */
 export const MAX_SEND_ATTEMPTS = 12;
 /** Account-level refusals (blocked, not allowed to send) wait this long before the next try. */
 const ACCOUNT_PAUSE_MS = 6 * 3_600_000;
@@ -26,6 +27,51 @@ const utcDay = (epochMs: number): string => new Date(epochMs).toISOString().slic
 
 const backoff = (attempts: number): number =>
   (BACKOFF_MINUTES[Math.min(attempts, BACKOFF_MINUTES.length) - 1] ?? 5) * 60_000;
+
+const nextUtcDay = (epochMs: number): number => {
+  const date = new Date(epochMs);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + 1);
+};
+
+/** Codes that say this account cannot send right now; nothing else goes out in this run. */
+const ACCOUNT_CODES: ReadonlySet<ErrorCode> = new Set([
+  'EACCOUNT',
+  'ETLS',
+  'EAUTH',
+  'EINVALIDGRANT',
+  'ESECRET',
+]);
+
+type Failure =
+  /** The account is refused (blocked, not allowed, login broken): pause long, alert. */
+  | { readonly kind: 'account'; readonly countsAsAttempt: true }
+  /** The daily quota is spent: wait for the next UTC day. */
+  | { readonly kind: 'quota'; readonly countsAsAttempt: false }
+  /** The server could not be reached: not this message's fault, so it costs no attempt. */
+  | { readonly kind: 'connection'; readonly countsAsAttempt: false }
+  | { readonly kind: 'retry'; readonly countsAsAttempt: true }
+  | { readonly kind: 'final'; readonly countsAsAttempt: true; readonly reason: string };
+
+const classifyFailure = (error: PopfwdError, action: SendAction): Failure => {
+  // Outlook refuses a redirect (it keeps the original From) as SendAsDenied: only this action fails.
+  if (
+    action.kind === 'forward' &&
+    action.as === 'redirect' &&
+    error.context.reason === 'send-as-denied'
+  ) {
+    return {
+      kind: 'final',
+      countsAsAttempt: true,
+      reason: `${error.message} — this server does not allow redirect; use as: attachment or inline`,
+    };
+  }
+  if (error.code === 'ESENDCAP') return { kind: 'quota', countsAsAttempt: false };
+  if (ACCOUNT_CODES.has(error.code)) return { kind: 'account', countsAsAttempt: true };
+  if (error.context.scope === 'connection' || error.code === 'EOAUTH')
+    return { kind: 'connection', countsAsAttempt: false };
+  if (error.retryable) return { kind: 'retry', countsAsAttempt: true };
+  return { kind: 'final', countsAsAttempt: true, reason: error.message };
+};
 
 /** Sends still to do, today's count included: the cap is part of "due". */
 export const hasDueSends = (state: MailboxState, now: number, maxSendsPerDay: number): boolean => {
@@ -155,7 +201,12 @@ const sendOne = async (
   await ctx.ledger.saveState();
 
   try {
-    const result = await mailer().send(await compose(ctx, action, meta, state.messageId));
+    const mail = await compose(ctx, action, meta, state.messageId);
+    // A send still running at the deadline is cut off before its final dot: not sent, retried later.
+    const result = await mailer().send({
+      ...mail,
+      signal: AbortSignal.timeout(Math.max(1_000, ctx.deadline - ctx.clock.now())),
+    });
     const sentAt = new Date(ctx.clock.now()).toISOString();
     setAction(
       ctx,
@@ -176,7 +227,8 @@ const sendOne = async (
     return 'sent';
   } catch (caught) {
     const error = caught instanceof PopfwdError ? caught : classifySendError(caught);
-    const attempts = state.attempts + 1;
+    const failure = classifyFailure(error, action);
+    const attempts = failure.countsAsAttempt ? state.attempts + 1 : state.attempts;
     const lastError = {
       code: error.code,
       message: error.message,
@@ -186,41 +238,36 @@ const sendOne = async (
     const refund = (current: MailboxState) => ({
       sends: { ...current.sends, count: Math.max(0, current.sends.count - 1) },
     });
-    if (stopsSending(error)) {
+    if (failure.kind === 'final' || (failure.kind === 'retry' && attempts >= MAX_SEND_ATTEMPTS)) {
+      const reason =
+        failure.kind === 'retry'
+          ? `gave up after ${attempts} attempts: ${error.message}`
+          : failure.reason;
       setAction(
         ctx,
         id,
         actionId,
-        {
-          ...state,
-          status: 'pending',
-          attempts,
-          lastError,
-          notBefore: new Date(now + ACCOUNT_PAUSE_MS).toISOString(),
-        },
+        { ...state, status: 'failed', attempts, lastError, reason },
         refund,
       );
-      ctx.counters.alerts.push({ code: error.code, message: error.message });
-      log.error('sending stopped for this run: the account cannot send', {
-        code: error.code,
-        error: error.message,
-      });
-      return 'stop';
+      log.error('send failed permanently', { code: error.code, error: reason });
+      return 'failed';
     }
-    if (error.retryable && attempts < MAX_SEND_ATTEMPTS) {
-      setAction(
-        ctx,
-        id,
-        actionId,
-        {
-          ...state,
-          status: 'pending',
-          attempts,
-          lastError,
-          notBefore: new Date(now + backoff(attempts)).toISOString(),
-        },
-        refund,
-      );
+    const notBefore = new Date(
+      failure.kind === 'account'
+        ? now + ACCOUNT_PAUSE_MS
+        : failure.kind === 'quota'
+          ? nextUtcDay(now)
+          : now + backoff(Math.max(1, attempts)),
+    ).toISOString();
+    setAction(
+      ctx,
+      id,
+      actionId,
+      { ...state, status: 'pending', attempts, lastError, notBefore },
+      refund,
+    );
+    if (failure.kind === 'retry') {
       log.warn('send failed; will retry on a later run', {
         code: error.code,
         error: error.message,
@@ -228,18 +275,19 @@ const sendOne = async (
       });
       return 'retry';
     }
-    const reason = error.retryable
-      ? `gave up after ${attempts} attempts: ${error.message}`
-      : error.message;
-    setAction(
-      ctx,
-      id,
-      actionId,
-      { ...state, status: 'failed', attempts, lastError, reason },
-      refund,
-    );
-    log.error('send failed permanently', { code: error.code, error: errorMessage(error) });
-    return 'failed';
+    if (failure.kind === 'connection') {
+      log.warn('the SMTP server is unreachable; sends wait for the next run', {
+        code: error.code,
+        error: error.message,
+      });
+    } else {
+      ctx.counters.alerts.push({ code: error.code, message: error.message });
+      log.error('sending stopped for this run: the account cannot send now', {
+        code: error.code,
+        error: error.message,
+      });
+    }
+    return 'stop';
   } finally {
     await ctx.ledger.saveState();
   }
