@@ -1,8 +1,9 @@
 import { ERROR_CODES, errorMessage, isPopfwdError } from '../errors.js';
 import { configCheckCommand } from './commands/config-check.js';
+import { rulesTestCommand } from './commands/rules-test.js';
 import { type CliIO, type Command, EXIT, processIO } from './io.js';
 
-const COMMANDS: readonly Command[] = [configCheckCommand];
+const COMMANDS: readonly Command[] = [configCheckCommand, rulesTestCommand];
 
 const help = (): string =>
   [
