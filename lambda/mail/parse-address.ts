@@ -15,7 +15,7 @@ const BARE_LOCAL_PART = /^[^\s@<>()[\]",;:\\]+$/;
  * local@domain is taken, anything else (a name in disguise, "CEO" <ceo@bank.example>) is dropped.
  */
 const plainAddress = (address: string): string => {
-  const trimmed = address.replace(/\s+/g, '');
+  const trimmed = address.trim();
   if (!ENCODED_WORD.test(trimmed)) return cleanValue(trimmed);
   const decoded = decodeWords(trimmed);
   return /^[^\s@]+@[^\s@]+$/.test(decoded) && !decoded.includes('=?') ? decoded : '';
@@ -45,7 +45,7 @@ export const parseAddressList = (raw: string): MailAddress[] => {
     if (out.length >= MAX_ADDRESSES_PER_FIELD) break;
     let name = cleanValue(decodeWords(entry.name ?? ''));
     let address = plainAddress(entry.address ?? '');
-    if (!address && BARE_LOCAL_PART.test(name)) {
+    if (!entry.address && BARE_LOCAL_PART.test(name)) {
       address = name;
       name = '';
     }
