@@ -55,6 +55,12 @@ export const CONDITION_KEYS = [
 
 type Ctx = z.core.$RefinementCtx;
 
+/** A type error that says "required" when the field is missing, as the config's other errors do. */
+export const expecting =
+  (what: string) =>
+  (issue: { readonly input?: unknown }): string =>
+    issue.input === undefined ? `required: ${what}` : `expected ${what}`;
+
 /** Parses with `schema` and re-reports its issues under `path`: a hand-made union whose errors keep their place. */
 const parseInto = <T>(
   schema: z.ZodType<T>,
@@ -141,7 +147,7 @@ export const matchersSchema = z.unknown().transform((value, ctx): TextMatcher[] 
 });
 
 const headerName = z
-  .string({ error: 'expected a header name like List-Id' })
+  .string({ error: expecting('a header name like List-Id') })
   .regex(/^[!-9;-~]{1,76}$/, {
     error: 'expected a header name like List-Id (printable characters, no colon or spaces)',
   })
@@ -219,6 +225,8 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
       },
     )
     .superRefine((condition, ctx) => {
+      // An unknown key already says what is wrong; "add a condition" would only repeat it.
+      if (ctx.issues.length > 0) return;
       if (!CONDITION_KEYS.some((key) => condition[key] !== undefined)) {
         ctx.addIssue({
           code: 'custom',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Condition, conditionDepth, conditionSchema } from './condition-schema.js';
+import { type Condition, conditionDepth, conditionSchema, expecting } from './condition-schema.js';
 import { RULE_LIMITS } from './limits.js';
 import type { ForwardMode } from './plan.js';
 import { templateProblems } from './template.js';
@@ -65,7 +65,7 @@ const forwardSchema = z.strictObject(
 
 const template = (what: string, max: number) =>
   z
-    .string({ error: `expected the ${what} text` })
+    .string({ error: expecting(`the ${what} text`) })
     .min(1, { error: `the ${what} must not be empty` })
     .max(max, { error: `the ${what} must be at most ${max} characters` })
     .superRefine((text, ctx) => {
@@ -85,7 +85,7 @@ const replySchema = z.strictObject(
 );
 
 const tagName = z
-  .string({ error: 'expected a tag name' })
+  .string({ error: expecting('a tag name') })
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} _.:/=+-]*$/u, {
     error: 'expected a tag of letters, digits, spaces and _ . : / = + -',
   })
@@ -144,7 +144,7 @@ const parseAction = (value: unknown, ctx: Ctx): RuleAction | undefined => {
 const actionSchema = z.unknown().transform((value, ctx) => parseAction(value, ctx) ?? z.NEVER);
 
 const ruleName = z
-  .string({ error: 'expected a rule name' })
+  .string({ error: expecting('a rule name') })
   .trim()
   .min(1, { error: 'the rule name must not be empty' })
   .max(RULE_LIMITS.maxNameLength, { error: `at most ${RULE_LIMITS.maxNameLength} characters` })
