@@ -3,7 +3,7 @@ import type { VacationConfig } from '../config/schema.js';
 import type { BodyFacts, MessageMeta } from '../mail/message-meta.js';
 import { autoReplyDecision } from './auto-reply-policy.js';
 import { conditionNeedsBody } from './condition-schema.js';
-import { conditionMatches, matchContext } from './match.js';
+import { conditionMatches, type MatchContext, matchContext } from './match.js';
 import { hopLimitReason } from './message-traits.js';
 import { type Owner, ownerKeys } from './owner.js';
 import type { MessagePlan, PlanNote, SendAction, VacationAction } from './plan.js';
@@ -50,6 +50,33 @@ interface Collected {
   notes: PlanNote[];
 }
 
+/** A rule whose test throws (it never should: patterns are checked at load) does not match. */
+const ruleMatches = (
+  rule: RuleConfig,
+  context: MatchContext,
+  index: number,
+  notes: PlanNote[],
+): boolean => {
+  try {
+    return rule.when === null || conditionMatches(rule.when, context);
+  } catch (error) {
+    notes.push({
+      reason: `${label(index, rule)} could not be evaluated (${(error as Error).message}); the rule did not match`,
+    });
+    return false;
+  }
+};
+
+/** What the rules could not see: a broken header block or body. */
+const inputNotes = (rules: readonly RuleConfig[], input: RuleInput): PlanNote[] => [
+  ...(input.meta.parseError
+    ? [{ reason: `${input.meta.parseError}: the rules saw empty header fields` }]
+    : []),
+  ...(input.body?.parseError && needsBody(rules)
+    ? [{ reason: `${input.body.parseError}: body conditions saw what could be read` }]
+    : []),
+];
+
 /** Runs the rules: which matched, what they asked for (before any suppression). */
 const collect = (rules: readonly RuleConfig[], input: RuleInput): Collected => {
   const out: Collected = {
@@ -58,7 +85,7 @@ const collect = (rules: readonly RuleConfig[], input: RuleInput): Collected => {
     tags: [],
     server: 'default',
     discardedBy: null,
-    notes: [],
+    notes: inputNotes(rules, input),
   };
   const context = matchContext(input.meta, input.body, ownerKeys(input.owner));
   for (const [index, rule] of rules.entries()) {
@@ -69,7 +96,7 @@ const collect = (rules: readonly RuleConfig[], input: RuleInput): Collected => {
       });
       continue;
     }
-    if (rule.when && !conditionMatches(rule.when, context)) continue;
+    if (!ruleMatches(rule, context, index, out.notes)) continue;
     out.matched.push({ index, name: rule.name });
     for (const [position, action] of rule.actions.entries()) {
       const id = `${action.kind}:${index}.${position}`;

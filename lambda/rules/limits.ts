@@ -7,6 +7,11 @@ export const RULE_LIMITS = {
   maxPatternLength: 500,
   /** Header values are matched on at most this many characters. */
   maxHeaderMatchLength: 8 * 1024,
+  /**
+   * Body text is matched on at most this many characters, whatever limits.bodyScanLimit says:
+   * the body reader already caps it, this keeps the evaluator bounded on its own.
+   */
+  maxBodyMatchLength: 16 * 1024 * 1024,
   /** Most recipients one forward action may name. */
   maxForwardRecipients: 20,
   /** Conditions nested deeper than this (all/any/not) are refused at load. */

@@ -8,7 +8,8 @@ import { type Matchable, matchable, matchesAny, type TextMatcher } from './patte
 /**
  * One message as conditions see it. Lower-cased values are computed on first use and kept, so a
  * dozen rules on the same message lower-case its body once. Everything a pattern runs on is
- * capped: headers at RULE_LIMITS.maxHeaderMatchLength, the body by the body reader's limit.
+ * capped: headers at RULE_LIMITS.maxHeaderMatchLength, the body by the body reader's limit and
+ * again at RULE_LIMITS.maxBodyMatchLength.
  */
 export interface MatchContext {
   readonly meta: MessageMeta;
@@ -58,7 +59,7 @@ export const matchContext = (
       return values;
     },
     subject: lazy(() => matchable(cap(meta.subject))),
-    bodyText: lazy(() => matchable(body?.text ?? '')),
+    bodyText: lazy(() => matchable((body?.text ?? '').slice(0, RULE_LIMITS.maxBodyMatchLength))),
     addresses: (field) => {
       let values = addressCache.get(field);
       if (!values) {
