@@ -1,32 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import type { ConfigIssue } from '../../../lambda/config/issues.js';
-import { parseConfig } from '../../../lambda/config/load.js';
-import { isPopfwdError } from '../../../lambda/errors.js';
+import { issuesOf, withRules } from '../../helpers/config.js';
 import { rulesFrom } from '../../helpers/mail.js';
-
-const MAILBOX = `
-mailbox:
-  address: alice@example.test
-  pop3: { host: pop.example.test }
-  smtp: { host: smtp.example.test }
-  auth: { method: password, password: { env: PW } }
-`;
-
-/** The issues parseConfig reports for a config document, [] when it is valid. */
-const issuesOf = (yaml: string): ConfigIssue[] => {
-  try {
-    parseConfig(parse(yaml), 'test.yaml');
-    return [];
-  } catch (error) {
-    if (isPopfwdError(error) && error.code === 'ECONFIG') {
-      return error.context.issues as ConfigIssue[];
-    }
-    throw error;
-  }
-};
-
-const withRules = (rules: string, extra = ''): string => `${MAILBOX}rules:\n${rules}\n${extra}`;
 
 describe('rulesSchema', () => {
   it('normalizes shorthands: patterns become lists, actions get a kind, as defaults to attachment', () => {
@@ -343,83 +317,5 @@ describe('rule validation messages', () => {
       'rules[0] "a".then[0]',
       'rules[1] "b".then[0].forward.to',
     ]);
-  });
-});
-
-describe('cross-field rule checks', () => {
-  const noSmtp = MAILBOX.replace('  smtp: { host: smtp.example.test }\n', '');
-
-  it.each([
-    ['forward', '{ forward: { to: me@phone.example } }'],
-    ['reply', '{ reply: { body: thanks } }'],
-    ['vacation', 'vacation'],
-  ])('requires mailbox.smtp for a rule that sends (%s)', (_, action) => {
-    const issues = issuesOf(
-      `${noSmtp}rules:\n  - { name: sender, then: [ ${action} ] }\nvacation: { body: away }\n`,
-    );
-
-    expect(issues).toContainEqual({
-      path: 'mailbox.smtp',
-      message:
-        'required to send forwards or replies (rules[0] "sender" sends); set it or mailbox.preset',
-    });
-  });
-
-  it('does not require smtp for rules that only tag, discard or keep', () => {
-    const issues = issuesOf(
-      `${noSmtp}rules:\n  - { name: quiet, then: [ { tag: x }, discard, keepOnServer ] }\n`,
-    );
-
-    expect(issues).toEqual([]);
-  });
-
-  it('does not require smtp for a disabled sending rule', () => {
-    const issues = issuesOf(
-      `${noSmtp}rules:\n  - { name: later, enabled: false, then: [ { forward: { to: a@b.example } } ] }\n`,
-    );
-
-    expect(issues).toEqual([]);
-  });
-
-  it('requires smtp for the global vacation', () => {
-    const issues = issuesOf(`${noSmtp}vacation: { enabled: true, body: away }\n`);
-
-    expect(issues).toContainEqual({
-      path: 'mailbox.smtp',
-      message:
-        'required to send forwards or replies (vacation.enabled sends); set it or mailbox.preset',
-    });
-  });
-
-  it('requires a vacation block for the vacation action', () => {
-    const issues = issuesOf(withRules('  - { name: away, then: [ { tag: x }, vacation ] }'));
-
-    expect(issues).toEqual([
-      {
-        path: 'rules[0] "away".then[1]',
-        message: 'the vacation action needs a top-level vacation: block (subject, body, days)',
-      },
-    ]);
-  });
-
-  it('refuses forwarding to the mailbox itself', () => {
-    const issues = issuesOf(
-      withRules('  - { name: self, then: [ { forward: { to: [Alice@Example.test] } } ] }'),
-    );
-
-    expect(issues).toEqual([
-      {
-        path: 'rules[0] "self".then[0].forward.to',
-        message: 'alice@example.test is this mailbox; forwarding to it would loop',
-      },
-    ]);
-  });
-
-  it('checks the placeholders of the vacation texts', () => {
-    const issues = issuesOf(
-      `${MAILBOX}vacation: { subject: "Away: {{subj}}", body: "Back {{untill}}" }\n`,
-    );
-
-    expect(issues.map((issue) => issue.path)).toEqual(['vacation.subject', 'vacation.body']);
   });
 });
