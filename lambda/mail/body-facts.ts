@@ -81,12 +81,13 @@ export const readBodyFacts = (stream: Readable, options: BodyReadOptions): Promi
       data.release?.();
     });
     parser.once('end', () => settle());
-    parser.once('error', (error: Error) => {
+    // `on`, not `once`: a parser or stream may emit more than one error, and an unheard one throws.
+    parser.on('error', (error: Error) => {
       stream.unpipe(parser);
       stream.destroy();
       settle(`the message body could not be fully parsed: ${error.message}`);
     });
-    stream.once('error', (error) => {
+    stream.on('error', (error) => {
       parser.destroy();
       if (!settled) {
         settled = true;

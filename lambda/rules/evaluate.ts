@@ -6,7 +6,7 @@ import { conditionNeedsBody } from './condition-schema.js';
 import { conditionMatches, type MatchContext, matchContext } from './match.js';
 import { hopLimitReason } from './message-traits.js';
 import { type Owner, ownerKeys } from './owner.js';
-import type { MessagePlan, PlanNote, SendAction, VacationAction } from './plan.js';
+import type { ForwardMode, MessagePlan, PlanNote, SendAction, VacationAction } from './plan.js';
 import type { RuleAction, RuleConfig } from './schema.js';
 import { renderBody, renderSubject, type TemplateValues, templateValues } from './template.js';
 import { vacationWindowReason } from './vacation-window.js';
@@ -160,8 +160,8 @@ const planForward = (
   id: string,
   rule: string,
   to: readonly string[],
-  as: 'attachment' | 'inline' | 'redirect',
-) => {
+  as: ForwardMode,
+): void => {
   const fresh: string[] = [];
   for (const recipient of to) {
     const key = recipient.toLowerCase();
@@ -210,6 +210,9 @@ const loopReason = (input: RuleInput): string | null =>
     ? `it carries this mailbox's own X-Popfwd-Loop marker (${input.owner.address}): popfwd sent it, sending again would loop`
     : hopLimitReason(input.meta);
 
+/** The id of the answer the top-level `vacation:` block (enabled: true) asks for. */
+export const GLOBAL_VACATION_ID = 'vacation:global';
+
 export const evaluateRules = (rules: readonly RuleConfig[], input: RuleInput): MessagePlan => {
   const collected = collect(rules, input);
   const planner: Planner = {
@@ -220,24 +223,22 @@ export const evaluateRules = (rules: readonly RuleConfig[], input: RuleInput): M
     actions: [],
     forwardedTo: new Map(),
   };
-  const wantsGlobalVacation =
+  const globalVacation =
     input.vacation?.enabled === true &&
     collected.discardedBy === null &&
     !collected.sends.some((send) => send.action.kind === 'vacation');
-  const sends = [
-    ...collected.sends,
-    ...(wantsGlobalVacation
-      ? [{ action: { kind: 'vacation' } as const, id: 'vacation:global', rule: null }]
-      : []),
-  ];
-  const stopper = collected.discardedBy
+  const blocked = collected.discardedBy
     ? `${collected.discardedBy} discards the message (the archive keeps it)`
     : loopReason(input);
-  const blocked = stopper ? `not sent: ${stopper}` : null;
-  for (const send of sends) {
-    if (blocked) planner.notes.push({ action: send.id, reason: blocked });
-    else if (send.rule === null) planVacation(planner, send.id, null);
-    else planSend(planner, { ...send, rule: send.rule });
+  if (blocked) {
+    const ids = [
+      ...collected.sends.map((send) => send.id),
+      ...(globalVacation ? [GLOBAL_VACATION_ID] : []),
+    ];
+    for (const id of ids) planner.notes.push({ action: id, reason: `not sent: ${blocked}` });
+  } else {
+    for (const send of collected.sends) planSend(planner, send);
+    if (globalVacation) planVacation(planner, GLOBAL_VACATION_ID, null);
   }
   return {
     matched: collected.matched,

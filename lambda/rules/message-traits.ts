@@ -49,12 +49,12 @@ export const autoSubmittedReason = (meta: MessageMeta): string | null => {
 const SUPPRESS_REPLIES = ['all', 'oof', 'autoreply'];
 
 /** Exchange's X-Auto-Response-Suppress: All / OOF / AutoReply asks for no automatic reply. */
-export const suppressReason = (meta: MessageMeta, tokens = SUPPRESS_REPLIES): string | null => {
+export const suppressReason = (meta: MessageMeta): string | null => {
   for (const value of headerValues(meta, 'x-auto-response-suppress')) {
     const asked = value
       .split(/[\s,]+/)
       .map((token) => token.toLowerCase())
-      .find((token) => tokens.includes(token));
+      .find((token) => SUPPRESS_REPLIES.includes(token));
     if (asked)
       return `the sender asked for no automatic replies (X-Auto-Response-Suppress: ${value})`;
   }

@@ -129,10 +129,11 @@ const nestedQuantifier = (source: string): boolean => {
   return false;
 };
 
+/** In JavaScript the first unescaped `]` closes a class, even right after `[` or `[^`. */
 const classEnd = (source: string, start: number): number => {
   for (let i = start + 1; i < source.length; i++) {
     if (source[i] === '\\') i += 1;
-    else if (source[i] === ']' && i > start + 1) return i;
+    else if (source[i] === ']') return i;
   }
   return source.length;
 };

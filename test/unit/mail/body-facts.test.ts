@@ -137,6 +137,23 @@ describe('readBodyFacts', () => {
     expect(facts.attachmentCount).toBeGreaterThanOrEqual(0);
   });
 
+  it.each([
+    [
+      'more MIME parts than the parser allows',
+      `Content-Type: multipart/mixed; boundary="b"\n\n${'--b\nContent-Type: application/octet-stream\n\nx\n'.repeat(1200)}--b--\n`,
+      'Max allowed child nodes exceeded',
+    ],
+    [
+      'a part header over 1 MB',
+      `Content-Type: multipart/mixed; boundary="b"\n\n--b\nX-Big: ${'y'.repeat(1100 * 1024)}\n\nhello\n--b--\n`,
+      'Max header size for a MIME node exceeded',
+    ],
+  ])('reports %s as a parse error instead of failing', async (_, text, problem) => {
+    const facts = await readBodyFacts(message(text), LIMIT);
+
+    expect(facts.parseError).toBe(`the message body could not be fully parsed: ${problem}`);
+  });
+
   it('rejects when the source stream fails', async () => {
     const failing = new Readable({
       read() {

@@ -72,6 +72,8 @@ describe('regexProblem', () => {
     '((ab)*c)+',
     '(?:\\w+\\s?)+$',
     '([a-z]+)*@',
+    '[^](a+)+$',
+    '[\\]](x+)+',
   ])('refuses the catastrophic-backtracking shape %s', (source) => {
     expect(regexProblem(source, 'i')).toMatch(/nested repetition/);
   });
