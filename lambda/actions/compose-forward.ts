@@ -18,9 +18,9 @@ import {
   quotedHeaderText,
   rfc5322Date,
 } from './forward-text.js';
-import { foldedHeaderText, mailboxAddress } from './header-safety.js';
+import { foldedHeaderText, mailboxAddress, normalizedAddress } from './header-safety.js';
 import { extractInlineParts } from './inline-parts.js';
-import { LOOP_HEADER, loopHeaderValue } from './loop-header.js';
+import { LOOP_HEADER, loopMarker, loopMarkersToCarry } from './loop-header.js';
 import type { OutgoingMail } from './mailer.js';
 import { archiveReadError, originalStream } from './original-stream.js';
 
@@ -49,7 +49,10 @@ const recipients = (action: ForwardAction): string[] => {
 /** Headers, addresses and envelope shared by the attachment and inline modes. */
 const forwardBase = (original: MessageMeta, sender: SenderIdentity, to: string[]): OutgoingMail => {
   const headers: Headers = {
-    [LOOP_HEADER]: loopHeaderValue(sender.mailbox),
+    // The original's markers travel on, so a loop through two popfwd mailboxes is seen too.
+    [LOOP_HEADER]: loopMarkersToCarry(original, sender.mailbox).filter(
+      (marker) => normalizedAddress(marker) !== null,
+    ),
     'Auto-Submitted': AUTO_FORWARDED,
   };
   const originalFrom = foldedHeaderText(original.from.map(formatAddress).join(', '));
@@ -136,7 +139,7 @@ const resentBlock = (sender: SenderIdentity, to: readonly string[]): Buffer =>
       `Resent-From: ${sender.mailbox}`,
       `Resent-To: ${foldAddressList(to)}`,
       `Resent-Message-ID: ${sender.messageId}`,
-      `${LOOP_HEADER}: ${loopHeaderValue(sender.mailbox)}`,
+      `${LOOP_HEADER}: ${loopMarker(sender.mailbox)}`,
       '',
     ].join('\r\n'),
     'ascii',

@@ -3,7 +3,7 @@ import type { MessageMeta } from '../mail/message-meta.js';
 import type { ReplyAction, VacationAction } from '../rules/plan.js';
 import { type ComposeContext, senderIdentity } from './compose-context.js';
 import { headerText, mailboxAddress, normalizedMessageId } from './header-safety.js';
-import { LOOP_HEADER, loopHeaderValue } from './loop-header.js';
+import { LOOP_HEADER, loopMarker } from './loop-header.js';
 import type { OutgoingMail } from './mailer.js';
 
 /**
@@ -36,7 +36,7 @@ export const composeReply = (
   const sender = senderIdentity(context);
   const to = mailboxAddress('To', action.to);
   const headers: Headers = {
-    [LOOP_HEADER]: loopHeaderValue(sender.mailbox),
+    [LOOP_HEADER]: loopMarker(sender.mailbox),
     'Auto-Submitted': autoSubmitted(action),
     'X-Auto-Response-Suppress': 'All',
     ...(action.kind === 'vacation' ? { Precedence: 'bulk' } : {}),

@@ -1,18 +1,41 @@
-import type { HeaderField } from '../mail/message-meta.js';
+import type { MessageMeta } from '../mail/message-meta.js';
 
 /**
- * popfwd stamps every message it sends with this header, valued with the sending mailbox's
- * address, so a message that comes back to the same mailbox (a forward to an address that
- * forwards back, a reply to our own reply) is recognised and not acted on again.
+ * Loop control (RFC 5228 §2.10.3 asks every redirecting system for it). Every message popfwd sends
+ * carries `X-Popfwd-Loop: <mailbox address>`, one field per mailbox it has passed through; a
+ * message that comes back carrying our own marker is never forwarded or answered again.
+ *
+ * Composers: write one field per value of `loopMarkersToCarry(meta, mailbox)`. Copying the
+ * original's markers matters for forwards as attachment or inline, whose top-level header is new:
+ * without them a loop through two popfwd mailboxes would go unnoticed.
  */
 export const LOOP_HEADER = 'X-Popfwd-Loop';
 
-/** The value popfwd writes: the mailbox address, lower-cased so the check is exact. */
-export const loopHeaderValue = (mailbox: string): string => mailbox.trim().toLowerCase();
+const FIELD = LOOP_HEADER.toLowerCase();
 
-/** True when the message already went through popfwd for this mailbox. */
-export const carriesLoopHeader = (headers: readonly HeaderField[], mailbox: string): boolean => {
-  const name = LOOP_HEADER.toLowerCase();
-  const value = loopHeaderValue(mailbox);
-  return headers.some((field) => field.name === name && field.value.trim().toLowerCase() === value);
+/** Markers carried over from the original at most; a longer chain is a loop in itself. */
+export const MAX_LOOP_MARKERS = 20;
+
+export const loopMarker = (mailbox: string): string => mailbox.trim().toLowerCase();
+
+/** Every marker in the message, lower case; one field may list several, comma-separated. */
+export const loopMarkers = (meta: Pick<MessageMeta, 'headers'>): string[] =>
+  meta.headers
+    .filter((header) => header.name === FIELD)
+    .flatMap((header) => header.value.split(/[\s,]+/))
+    .map((value) => value.replace(/^<|>$/g, '').toLowerCase())
+    .filter(Boolean);
+
+export const carriesOurLoopMarker = (
+  meta: Pick<MessageMeta, 'headers'>,
+  mailbox: string,
+): boolean => loopMarkers(meta).includes(loopMarker(mailbox));
+
+/** The values the outgoing message's X-Popfwd-Loop fields must hold: the original's, then ours. */
+export const loopMarkersToCarry = (
+  meta: Pick<MessageMeta, 'headers'>,
+  mailbox: string,
+): string[] => {
+  const carried = [...new Set(loopMarkers(meta))].filter((value) => value !== loopMarker(mailbox));
+  return [...carried.slice(0, MAX_LOOP_MARKERS - 1), loopMarker(mailbox)];
 };

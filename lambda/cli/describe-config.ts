@@ -1,8 +1,9 @@
 import type { Config, Retention } from '../config/schema.js';
 import { formatBytes, formatDuration } from '../config/units.js';
+import { describeRule } from '../rules/describe.js';
 import { describeSecretRef } from '../secrets/secret-store.js';
 
-const describeRetention = (retention: Retention): string =>
+export const describeRetention = (retention: Retention): string =>
   retention === 'keep'
     ? 'keep every message on the server (archive only)'
     : retention === 'delete'
@@ -29,6 +30,7 @@ export const describeConfig = (config: Config): string => {
     `retention  ${describeRetention(mailbox.retention)}`,
     `limits     ${limits.maxMessagesPerRun} messages, ${formatBytes(limits.maxBytesPerRun)} and ${formatDuration(limits.runTimeout)} per run; ${limits.maxSendsPerDay} sends per day`,
     `rules      ${config.rules.length === 0 ? 'none' : `${config.rules.length} rule(s)`}`,
+    ...config.rules.map((rule, index) => `           ${index + 1}. ${describeRule(rule)}`),
     `vacation   ${config.vacation?.enabled ? `on${config.vacation.until ? ` until ${config.vacation.until.slice(0, 10)}` : ''}, one reply per sender per ${config.vacation.days} day(s)` : 'off'}`,
   ];
   return lines.join('\n');

@@ -2,6 +2,7 @@ import { ERROR_CODES, errorMessage, isPopfwdError } from '../errors.js';
 import { archiveListCommand } from './commands/archive-list.js';
 import { authLoginCommand } from './commands/auth-login.js';
 import { configCheckCommand } from './commands/config-check.js';
+import { rulesTestCommand } from './commands/rules-test.js';
 import { runCommand } from './commands/run.js';
 import { watchCommand } from './commands/watch.js';
 import { type CliIO, type Command, EXIT, processIO } from './io.js';
@@ -10,6 +11,7 @@ const COMMANDS: readonly Command[] = [
   runCommand,
   watchCommand,
   configCheckCommand,
+  rulesTestCommand,
   archiveListCommand,
   authLoginCommand,
 ];

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { PopfwdError } from '../errors.js';
+import { isSendAction } from '../rules/schema.js';
+import { templateProblems } from '../rules/template.js';
 import { type ConfigIssue, formatIssues } from './issues.js';
 import { applyPreset } from './presets.js';
 import { type Config, configSchema, type SecretRef } from './schema.js';
@@ -37,17 +39,58 @@ export const parseConfigText = (text: string, source: string): unknown => {
   return document.toJS();
 };
 
-const requiresSmtp = (config: Config): boolean => config.vacation?.enabled === true;
+const rulePath = (index: number, name: string): string => `rules[${index}] ${JSON.stringify(name)}`;
+
+/** Who needs SMTP, in words: the global vacation or the first enabled rule that sends. */
+const smtpUser = (config: Config): string | null => {
+  if (config.vacation?.enabled) return 'vacation.enabled';
+  const index = config.rules.findIndex(
+    (rule) => rule.enabled && rule.actions.some((action) => isSendAction(action)),
+  );
+  const rule = config.rules[index];
+  return rule ? rulePath(index, rule.name) : null;
+};
+
+const ruleIssues = (config: Config): ConfigIssue[] => {
+  const issues: ConfigIssue[] = [];
+  const own = config.mailbox.address.toLowerCase();
+  config.rules.forEach((rule, index) => {
+    rule.actions.forEach((action, position) => {
+      const path = `${rulePath(index, rule.name)}.then[${position}]`;
+      if (action.kind === 'vacation' && !config.vacation) {
+        issues.push({
+          path,
+          message: 'the vacation action needs a top-level vacation: block (subject, body, days)',
+        });
+      }
+      if (action.kind === 'forward' && action.to.some((to) => to.toLowerCase() === own)) {
+        issues.push({
+          path: `${path}.forward.to`,
+          message: `${config.mailbox.address} is this mailbox; forwarding to it would loop`,
+        });
+      }
+    });
+  });
+  for (const field of ['subject', 'body'] as const) {
+    const text = config.vacation?.[field];
+    for (const message of text ? templateProblems(text) : []) {
+      issues.push({ path: `vacation.${field}`, message });
+    }
+  }
+  return issues;
+};
 
 /** Checks that span several fields; the schema checks each field on its own. */
 const crossFieldIssues = (config: Config): ConfigIssue[] => {
   const issues: ConfigIssue[] = [];
-  if (requiresSmtp(config) && !config.mailbox.smtp) {
+  const sender = smtpUser(config);
+  if (sender && !config.mailbox.smtp) {
     issues.push({
       path: 'mailbox.smtp',
-      message: 'required to send forwards or replies (or set mailbox.preset)',
+      message: `required to send forwards or replies (${sender} sends); set it or mailbox.preset`,
     });
   }
+  issues.push(...ruleIssues(config));
   const { from, until } = config.vacation ?? {};
   if (from && until && from > until) {
     issues.push({ path: 'vacation.until', message: 'must not be before vacation.from' });

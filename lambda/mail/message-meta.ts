@@ -58,4 +58,6 @@ export interface BodyFacts {
   readonly text: string;
   readonly hasAttachment: boolean;
   readonly attachmentCount: number;
+  /** Set when the MIME structure was broken: the facts above are what could be read. */
+  readonly parseError?: string;
 }
