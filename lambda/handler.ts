@@ -1,0 +1,30 @@
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { readDeployedConfig } from './deploy/deployed-config.js';
+import { runMailbox } from './engine/run.js';
+import { createLambdaLogger, powertoolsLog } from './observability/powertools-log.js';
+import { createRunMetrics } from './observability/powertools-metrics.js';
+import { openSecretStore } from './secrets/open-secrets.js';
+import { createHandler } from './shell/create-handler.js';
+import { openStore } from './stores/open-store.js';
+
+/*
+ * The Lambda entry point (infra/mail-forwarder.ts bundles it). Module scope runs once per
+ * container, so warm invocations reuse the validated config, the SDK clients and their connections.
+ * An invalid config throws here: the init fails and the Errors alarm fires before any mailbox is
+ * touched. The S3 client is built by openStore from the config's store (region and checksum
+ * settings live there); secrets are read from SSM in the function's own region.
+ */
+const { config } = readDeployedConfig();
+const logger = createLambdaLogger(config.mailbox.address);
+
+export const handler = createHandler({
+  config,
+  store: openStore(config.store),
+  secrets: openSecretStore({ ssmClient: new SSMClient({}) }),
+  run: runMailbox,
+  metrics: createRunMetrics(config.mailbox.address),
+  logFor: (context) => {
+    logger.addContext(context);
+    return powertoolsLog(logger);
+  },
+});

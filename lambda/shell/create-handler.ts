@@ -1,0 +1,83 @@
+import type { Context } from 'aws-lambda';
+import { type Clock, systemClock } from '../clock.js';
+import type { Config } from '../config/schema.js';
+import type { RunOptions } from '../engine/run-options.js';
+import type { RunSummary } from '../engine/summary.js';
+import { isPopfwdError } from '../errors.js';
+import type { Log } from '../log.js';
+import {
+  type MetricsSink,
+  publishRunMetrics,
+  type RunOutcome,
+  runMetrics,
+} from '../observability/run-metrics.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import type { BlobStore } from '../stores/blob-store.js';
+import { DEADLINE_MARGIN_MS, runDeadline } from './deadline.js';
+
+/** Everything the handler needs, built once per container (module scope in handler.ts). */
+export interface HandlerDependencies {
+  readonly config: Config;
+  readonly store: BlobStore;
+  readonly secrets: SecretStore;
+  /** The engine: `runMailbox` in production. */
+  readonly run: (options: RunOptions) => Promise<RunSummary>;
+  readonly metrics: MetricsSink;
+  /** The log for one invocation (the Lambda adapter adds the request id from the context). */
+  readonly logFor: (context: Context) => Log;
+  readonly clock?: Clock;
+  /** @default DEADLINE_MARGIN_MS */
+  readonly deadlineMarginMs?: number;
+}
+
+/** Async only: Node 24 runtimes no longer accept callback-style handlers. */
+export type ScheduledHandler = (event: unknown, context: Context) => Promise<RunSummary>;
+
+const report = (log: Log, outcome: RunOutcome): void => {
+  if (!outcome.ok) {
+    const { error } = outcome;
+    log.error('run failed', isPopfwdError(error) ? { code: error.code, error } : { error });
+  } else if (outcome.summary.busy !== null) {
+    log.warn('mailbox busy, nothing done this run', { busy: outcome.summary.busy });
+  } else {
+    log.info('run finished', { summary: outcome.summary });
+  }
+};
+
+/**
+ * One scheduled poll. Rejects only when the run itself failed, so the Lambda Errors metric counts
+ * real failures; message-level failures are in the summary, and a mailbox held by another client
+ * is a normal, resolved run.
+ */
+export const createHandler = (deps: HandlerDependencies): ScheduledHandler => {
+  const clock = deps.clock ?? systemClock;
+  const marginMs = deps.deadlineMarginMs ?? DEADLINE_MARGIN_MS;
+  return async (_event, context) => {
+    const log = deps.logFor(context);
+    const started = clock.now();
+    const deadline = runDeadline({
+      now: started,
+      remainingMs: context.getRemainingTimeInMillis(),
+      marginMs,
+      runTimeoutMs: deps.config.limits.runTimeout,
+    });
+    let outcome: RunOutcome;
+    try {
+      const summary = await deps.run({
+        config: deps.config,
+        store: deps.store,
+        secrets: deps.secrets,
+        log,
+        clock,
+        deadline,
+      });
+      outcome = { ok: true, summary };
+    } catch (error) {
+      outcome = { ok: false, error, durationMs: clock.now() - started };
+    }
+    report(log, outcome);
+    publishRunMetrics(deps.metrics, runMetrics(outcome));
+    if (!outcome.ok) throw outcome.error;
+    return outcome.summary;
+  };
+};

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { PopfwdError } from '../../../lambda/errors.js';
+import { publishRunMetrics, runMetrics } from '../../../lambda/observability/run-metrics.js';
+import { runSummary } from '../../helpers/run-summary.js';
+
+const metricValue = (metrics: ReturnType<typeof runMetrics>, name: string) =>
+  metrics.find((metric) => metric.name === name)?.value;
+
+describe('runMetrics', () => {
+  it('counts a completed run as a success with its message counts and duration', () => {
+    // Prepare
+    const summary = runSummary({
+      fetched: 5,
+      archived: 4,
+      forwarded: 2,
+      replied: 1,
+      failed: 1,
+      durationMs: 3_456,
+    });
+
+    // Act
+    const metrics = runMetrics({ ok: true, summary });
+
+    // Assess
+    expect(metrics).toEqual([
+      { name: 'RunSucceeded', unit: 'Count', value: 1 },
+      { name: 'Fetched', unit: 'Count', value: 5 },
+      { name: 'Archived', unit: 'Count', value: 4 },
+      { name: 'Forwarded', unit: 'Count', value: 2 },
+      { name: 'Replied', unit: 'Count', value: 1 },
+      { name: 'Failed', unit: 'Count', value: 1 },
+      { name: 'Alerts', unit: 'Count', value: 0 },
+      { name: 'AuthFailures', unit: 'Count', value: 0 },
+      { name: 'RunDuration', unit: 'Milliseconds', value: 3_456 },
+    ]);
+  });
+
+  it('does not count a busy mailbox as a successful run', () => {
+    // Act
+    const metrics = runMetrics({
+      ok: true,
+      summary: runSummary({ busy: 'another client holds the maildrop lock' }),
+    });
+
+    // Assess
+    expect(metricValue(metrics, 'RunSucceeded')).toBe(0);
+  });
+
+  it.each(['EAUTH', 'EINVALIDGRANT'] as const)(
+    'reports an auth failure when the run failed with %s',
+    (code) => {
+      // Act
+      const metrics = runMetrics({
+        ok: false,
+        error: new PopfwdError(code, 'rejected'),
+        durationMs: 800,
+      });
+
+      // Assess
+      expect(metrics).toEqual([
+        { name: 'RunSucceeded', unit: 'Count', value: 0 },
+        { name: 'AuthFailures', unit: 'Count', value: 1 },
+        { name: 'RunDuration', unit: 'Milliseconds', value: 800 },
+      ]);
+    },
+  );
+
+  it('reports no auth failure for a run that failed otherwise', () => {
+    // Act
+    const metrics = runMetrics({
+      ok: false,
+      error: new PopfwdError('ECONNECTION', 'reset'),
+      durationMs: 10,
+    });
+
+    // Assess
+    expect(metricValue(metrics, 'AuthFailures')).toBe(0);
+    expect(metricValue(metrics, 'Fetched')).toBeUndefined();
+  });
+
+  it('reports an auth failure raised as an alert of a completed run (SMTP login rejected)', () => {
+    // Act
+    const metrics = runMetrics({
+      ok: true,
+      summary: runSummary({ alerts: [{ code: 'EAUTH', message: 'SMTP rejected the login' }] }),
+    });
+
+    // Assess
+    expect(metricValue(metrics, 'AuthFailures')).toBe(1);
+    expect(metricValue(metrics, 'Alerts')).toBe(1);
+    expect(metricValue(metrics, 'RunSucceeded')).toBe(1);
+  });
+});
+
+describe('publishRunMetrics', () => {
+  it('adds every metric, then publishes once', () => {
+    // Prepare
+    const calls: string[] = [];
+    const sink = {
+      addMetric: (name: string, unit: string, value: number) =>
+        calls.push(`${name}=${value}${unit}`),
+      publishStoredMetrics: () => calls.push('publish'),
+    };
+
+    // Act
+    publishRunMetrics(sink, [
+      { name: 'RunSucceeded', unit: 'Count', value: 1 },
+      { name: 'RunDuration', unit: 'Milliseconds', value: 5 },
+    ]);
+
+    // Assess
+    expect(calls).toEqual(['RunSucceeded=1Count', 'RunDuration=5Milliseconds', 'publish']);
+  });
+});

@@ -1,0 +1,149 @@
+import { describe, expect, it, vi } from 'vitest';
+import { fixedClock } from '../../../lambda/clock.js';
+import { parseConfig } from '../../../lambda/config/load.js';
+import type { Config } from '../../../lambda/config/schema.js';
+import type { RunOptions } from '../../../lambda/engine/run-options.js';
+import type { RunSummary } from '../../../lambda/engine/summary.js';
+import { PopfwdError } from '../../../lambda/errors.js';
+import { type LogRecord, memoryLog } from '../../../lambda/log.js';
+import type { SecretStore } from '../../../lambda/secrets/secret-store.js';
+import { createHandler } from '../../../lambda/shell/create-handler.js';
+import type { BlobStore } from '../../../lambda/stores/blob-store.js';
+import { lambdaContext } from '../../helpers/lambda-context.js';
+import { runSummary } from '../../helpers/run-summary.js';
+
+const NOW = Date.parse('2026-11-26T12:00:00Z');
+const config: Config = parseConfig(
+  {
+    mailbox: {
+      address: 'alice@example.com',
+      pop3: { host: 'pop.example.com' },
+      auth: { method: 'password', password: { ssm: '/popfwd/alice/password' } },
+    },
+    store: { s3: { bucket: 'popfwd-archive-example', prefix: 'alice/' } },
+  },
+  'test config',
+).config;
+const store = { location: 's3://popfwd-archive-example/alice/' } as BlobStore;
+const secrets = {} as SecretStore;
+
+const setup = (run: (options: RunOptions) => Promise<RunSummary>) => {
+  const records: LogRecord[] = [];
+  const metrics: Array<{ name: string; value: number }> = [];
+  const published = vi.fn();
+  const handler = createHandler({
+    config,
+    store,
+    secrets,
+    run,
+    clock: fixedClock(NOW),
+    deadlineMarginMs: 15_000,
+    logFor: () => memoryLog(records),
+    metrics: {
+      addMetric: (name, _unit, value) => metrics.push({ name, value }),
+      publishStoredMetrics: published,
+    },
+  });
+  const metric = (name: string) => metrics.find((entry) => entry.name === name)?.value;
+  return { handler, records, metric, published };
+};
+
+describe('createHandler', () => {
+  it('gives the run a deadline of the remaining Lambda time minus the margin', async () => {
+    // Prepare
+    const run = vi.fn(async (_options: RunOptions) => runSummary());
+    const { handler } = setup(run);
+
+    // Act
+    await handler({}, lambdaContext(300_000));
+
+    // Assess
+    expect(run).toHaveBeenCalledWith(
+      expect.objectContaining({ config, store, secrets, deadline: NOW + 285_000 }),
+    );
+  });
+
+  it('resolves the run summary and publishes its metrics', async () => {
+    // Prepare
+    const summary = runSummary({ fetched: 2, archived: 2, forwarded: 1 });
+    const { handler, metric, published, records } = setup(async () => summary);
+
+    // Act
+    const result = await handler({}, lambdaContext(300_000));
+
+    // Assess
+    expect(result).toBe(summary);
+    expect(metric('RunSucceeded')).toBe(1);
+    expect(metric('Forwarded')).toBe(1);
+    expect(published).toHaveBeenCalledOnce();
+    expect(records).toContainEqual(
+      expect.objectContaining({ level: 'info', message: 'run finished', fields: { summary } }),
+    );
+  });
+
+  it('resolves when messages failed: message-level failures are in the summary, not errors', async () => {
+    // Prepare
+    const { handler, metric } = setup(async () => runSummary({ fetched: 3, failed: 2 }));
+
+    // Act
+    const result = await handler({}, lambdaContext(300_000));
+
+    // Assess
+    expect(result.failed).toBe(2);
+    expect(metric('Failed')).toBe(2);
+    expect(metric('RunSucceeded')).toBe(1);
+  });
+
+  it('resolves when another client holds the mailbox, and does not count it as a success', async () => {
+    // Prepare
+    const busy = 'the maildrop is locked by another POP3 session';
+    const { handler, metric, records } = setup(async () => runSummary({ busy }));
+
+    // Act
+    const result = await handler({}, lambdaContext(300_000));
+
+    // Assess
+    expect(result.busy).toBe(busy);
+    expect(metric('RunSucceeded')).toBe(0);
+    expect(records).toContainEqual(expect.objectContaining({ level: 'warn', fields: { busy } }));
+  });
+
+  it('rejects with the run-level error after publishing the failure metrics', async () => {
+    // Prepare
+    const error = new PopfwdError('EAUTH', 'the server rejected the credentials');
+    const { handler, metric, published, records } = setup(async () => {
+      throw error;
+    });
+
+    // Act
+    const result = handler({}, lambdaContext(300_000));
+
+    // Assess
+    await expect(result).rejects.toBe(error);
+    expect(metric('RunSucceeded')).toBe(0);
+    expect(metric('AuthFailures')).toBe(1);
+    expect(published).toHaveBeenCalledOnce();
+    expect(records).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: 'run failed',
+        fields: { code: 'EAUTH', error },
+      }),
+    );
+  });
+
+  it('rejects with an unexpected error too, so the Lambda Errors alarm sees it', async () => {
+    // Prepare
+    const error = new TypeError('cannot read properties of undefined');
+    const { handler, metric } = setup(async () => {
+      throw error;
+    });
+
+    // Act
+    const result = handler({}, lambdaContext(300_000));
+
+    // Assess
+    await expect(result).rejects.toBe(error);
+    expect(metric('AuthFailures')).toBe(0);
+  });
+});
