@@ -7,8 +7,8 @@
 export type Pop3State = 'AUTHORIZATION' | 'TRANSACTION' | 'UPDATE';
 
 export type Pop3Fault =
-  /** Send these bytes instead of handling the command; then keep going or close gracefully. */
-  | { readonly kind: 'reply'; readonly data: Buffer; readonly then: 'continue' | 'close' }
+  /** Send these bytes instead of handling the command; then go on, or close gracefully. */
+  | { readonly kind: 'reply'; readonly data: Buffer; readonly close: boolean }
   /** Handle the command normally after a pause. */
   | { readonly kind: 'delay'; readonly ms: number }
   /** Handle the command normally, but reset the connection after this many bytes of the reply. */
@@ -28,7 +28,7 @@ export const fault = {
   reply: (data: string | Buffer, options: { close?: boolean } = {}): Pop3Fault => ({
     kind: 'reply',
     data: asReply(data),
-    then: options.close ? 'close' : 'continue',
+    close: options.close ?? false,
   }),
   delay: (ms: number): Pop3Fault => ({ kind: 'delay', ms }),
   cutAfter: (afterBytes: number): Pop3Fault => ({ kind: 'cut', afterBytes }),

@@ -144,7 +144,7 @@ export class Pop3Session {
         return handle();
       case 'reply':
         await this.send(injected.data);
-        if (injected.then === 'close') this.finish();
+        if (injected.close) this.finish();
         return;
       case 'drop':
         if (injected.reset) this.connection.reset();
