@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LINE_TOO_LONG, LineBuffer } from '../../../lambda/sandbox/pop3-line-buffer.js';
 
-const text = (line: unknown): unknown =>
-  Buffer.isBuffer(line) ? line.toString('latin1') : line;
+const text = (line: unknown): unknown => (Buffer.isBuffer(line) ? line.toString('latin1') : line);
 
 describe('LineBuffer', () => {
   it('yields every command of a pipelined batch in order', () => {
