@@ -6,7 +6,6 @@ import { Construct } from 'constructs';
  * Where raw messages live under a mailbox's prefix; the lifecycle transition targets only these
  * keys, because the state documents next to them must stay readable at once.
  */
-export const RAW_MAIL_KEY_PREFIX = 'raw/';
 
 export interface ArchiveBucketProps {
   /**
@@ -68,11 +67,14 @@ export class ArchiveBucket extends Construct {
     });
   }
 
-  /** Moves raw mail under one mailbox's prefix to a colder storage class after a while. */
-  transitionRawMail(mailboxPrefix: string, transition: RawMailTransition): void {
+  /**
+   * Moves one mailbox's raw mail (`rawMailKeyPrefix`) to a colder storage class after a while;
+   * its records and state stay where they are, instantly readable.
+   */
+  transitionRawMail(rawMailKeyPrefix: string, transition: RawMailTransition): void {
     this.bucket.addLifecycleRule({
-      id: `raw-mail-${mailboxPrefix || 'all'}`,
-      prefix: `${mailboxPrefix}${RAW_MAIL_KEY_PREFIX}`,
+      id: `raw-mail-${rawMailKeyPrefix}`,
+      prefix: rawMailKeyPrefix,
       transitions: [
         {
           storageClass: transition.storageClass ?? s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { ConfigIssue } from '../lambda/config/issues.js';
 import { configError, parseConfig, parseConfigText } from '../lambda/config/load.js';
 import type { Config, SecretRef } from '../lambda/config/schema.js';
+import { mailboxLayout } from '../lambda/engine/layout.js';
 import { PopfwdError } from '../lambda/errors.js';
 
 /** An SSM SecureString the function uses; created outside CloudFormation (see README, Deploy). */
@@ -113,3 +114,7 @@ export const readDeployConfig = (path: string): DeployConfig => {
   }
   return deployConfig(parseConfigText(text, path), path);
 };
+
+/** Where this mailbox's raw mail lives in the bucket: the engine's layout under the prefix. */
+export const rawMailKeyPrefix = (config: Pick<DeployConfig, 'prefix' | 'address'>): string =>
+  `${config.prefix}${mailboxLayout(config.address).rawPrefix}`;

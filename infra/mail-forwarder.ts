@@ -13,7 +13,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { embedConfig } from '../lambda/deploy/deployed-config.js';
 import { ArchiveBucket } from './archive-bucket.js';
-import type { DeployConfig } from './deploy-config.js';
+import { type DeployConfig, rawMailKeyPrefix } from './deploy-config.js';
 import { MailboxMonitoring } from './mailbox-monitoring.js';
 import { nagReference } from './nag-reference.js';
 import { validateTiming } from './validate-timing.js';
@@ -150,7 +150,7 @@ export class MailForwarder extends Construct {
   private createBucket(props: MailForwarderProps): s3.IBucket {
     const archive = new ArchiveBucket(this, 'Archive', { bucketName: props.config.bucketName });
     if (props.archiveRawMailAfter) {
-      archive.transitionRawMail(props.config.prefix, {
+      archive.transitionRawMail(rawMailKeyPrefix(props.config), {
         after: props.archiveRawMailAfter,
         ...(props.archiveStorageClass ? { storageClass: props.archiveStorageClass } : {}),
       });

@@ -5,7 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { ArchiveBucket } from './archive-bucket.js';
-import type { DeployConfig } from './deploy-config.js';
+import { type DeployConfig, rawMailKeyPrefix } from './deploy-config.js';
 import { conflictBetween, regionMismatch } from './deploy-conflicts.js';
 import { MailForwarder } from './mail-forwarder.js';
 
@@ -108,7 +108,7 @@ export class PopfwdStack extends Stack {
     }
     const archive = this.archives.get(name) ?? this.createArchive(name);
     if (props.archiveRawMailAfter) {
-      archive.transitionRawMail(config.prefix, {
+      archive.transitionRawMail(rawMailKeyPrefix(config), {
         after: props.archiveRawMailAfter,
         ...(props.archiveStorageClass ? { storageClass: props.archiveStorageClass } : {}),
       });

@@ -7,14 +7,18 @@ import { createHash } from 'node:crypto';
  *
  *   <mailbox>/state.json            lease, pending sends, vacation memory, daily send count
  *   <mailbox>/uidls.json            UIDLs already archived (read once per poll)
- *   <mailbox>/messages/<id>.eml     the raw message, exactly as RETR delivered it
- *   <mailbox>/messages/<id>.json    its metadata, rule outcome and actions
+ *   <mailbox>/raw/<id>.eml          the raw message, exactly as RETR delivered it
+ *   <mailbox>/records/<id>.json     its metadata, rule outcome and actions
+ *
+ * Raw mail has a prefix of its own so a lifecycle rule can move it to a colder storage class
+ * while records and state stay instantly readable.
  */
 export interface MailboxLayout {
   readonly prefix: string;
   readonly stateKey: string;
   readonly seenKey: string;
-  readonly messagesPrefix: string;
+  readonly rawPrefix: string;
+  readonly recordsPrefix: string;
   /** The message id for a UIDL: 32 hex characters of SHA-256. */
   idFor(uidl: string): string;
   rawKey(id: string): string;
@@ -27,14 +31,16 @@ export const mailboxFolder = (address: string): string =>
 
 export const mailboxLayout = (address: string): MailboxLayout => {
   const prefix = `${mailboxFolder(address)}/`;
-  const messagesPrefix = `${prefix}messages/`;
+  const rawPrefix = `${prefix}raw/`;
+  const recordsPrefix = `${prefix}records/`;
   return {
     prefix,
     stateKey: `${prefix}state.json`,
     seenKey: `${prefix}uidls.json`,
-    messagesPrefix,
+    rawPrefix,
+    recordsPrefix,
     idFor: (uidl) => createHash('sha256').update(uidl, 'latin1').digest('hex').slice(0, 32),
-    rawKey: (id) => `${messagesPrefix}${id}.eml`,
-    recordKey: (id) => `${messagesPrefix}${id}.json`,
+    rawKey: (id) => `${rawPrefix}${id}.eml`,
+    recordKey: (id) => `${recordsPrefix}${id}.json`,
   };
 };

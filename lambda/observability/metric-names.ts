@@ -9,18 +9,18 @@ export const METRICS_NAMESPACE = 'popfwd';
 export const METRICS_SERVICE = 'popfwd';
 
 export const RUN_METRICS = {
-  fetched: 'Fetched',
-  archived: 'Archived',
-  forwarded: 'Forwarded',
-  replied: 'Replied',
-  failed: 'Failed',
+  fetched: 'fetched',
+  archived: 'archived',
+  forwarded: 'forwarded',
+  replied: 'replied',
+  failed: 'failed',
   /** 1 when the server rejected the credentials or the refresh token: a human must sign in again. */
-  authFailures: 'AuthFailures',
+  authFailures: 'authFailures',
   /** Failures that need attention but did not stop the run (e.g. the account may not send). */
-  alerts: 'Alerts',
-  runDuration: 'RunDuration',
+  alerts: 'alerts',
+  runDuration: 'runDurationMs',
   /** 1 for a run that completed and held the mailbox; the "no successful run" alarm watches it. */
-  runSucceeded: 'RunSucceeded',
+  runSucceeded: 'runSucceeded',
 } as const;
 
 export type RunMetricName = (typeof RUN_METRICS)[keyof typeof RUN_METRICS];

@@ -272,7 +272,7 @@ describe('MailForwarder', () => {
       // Assess
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'popfwd',
-        MetricName: 'AuthFailures',
+        MetricName: 'authFailures',
         Dimensions: Match.arrayEquals([
           { Name: 'mailbox', Value: 'alice@example.com' },
           { Name: 'service', Value: 'popfwd' },
@@ -286,7 +286,7 @@ describe('MailForwarder', () => {
       // Assess
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'popfwd',
-        MetricName: 'RunSucceeded',
+        MetricName: 'runSucceeded',
         Statistic: 'Sum',
         Period: 21_600,
         EvaluationPeriods: 1,
@@ -374,7 +374,7 @@ describe('MailForwarder', () => {
         LifecycleConfiguration: {
           Rules: Match.arrayWith([
             Match.objectLike({
-              Prefix: 'alice/raw/',
+              Prefix: 'alice/alice@example.com/raw/',
               Transitions: [{ StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 90 }],
             }),
           ]),
@@ -385,7 +385,7 @@ describe('MailForwarder', () => {
     it('widens the no-success window as asked', () => {
       // Assess
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'RunSucceeded',
+        MetricName: 'runSucceeded',
         Period: 43_200,
       });
     });

@@ -140,11 +140,11 @@ describe('PopfwdStack', () => {
         LifecycleConfiguration: {
           Rules: Match.arrayWith([
             Match.objectLike({
-              Prefix: 'alice/raw/',
+              Prefix: 'alice/alice@example.com/raw/',
               Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
             }),
             Match.objectLike({
-              Prefix: 'bob/raw/',
+              Prefix: 'bob/bob@example.org/raw/',
               Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
             }),
           ]),

@@ -47,7 +47,7 @@ export const archiveListCommand: Command = {
     const store = openStore(config.store);
     const layout = mailboxLayout(config.mailbox.address);
     const records: MessageRecord[] = [];
-    for await (const key of store.list(layout.messagesPrefix)) {
+    for await (const key of store.list(layout.recordsPrefix)) {
       if (!key.endsWith('.json')) continue;
       const document = await store.getDocument(key);
       const record = document ? decodeRecord(document.body) : null;

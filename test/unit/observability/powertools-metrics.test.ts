@@ -36,15 +36,15 @@ describe('createRunMetrics', () => {
             Namespace: 'popfwd',
             Dimensions: [['service', 'mailbox']],
             Metrics: expect.arrayContaining([
-              { Name: 'RunSucceeded', Unit: 'Count' },
-              { Name: 'RunDuration', Unit: 'Milliseconds' },
+              { Name: 'runSucceeded', Unit: 'Count' },
+              { Name: 'runDurationMs', Unit: 'Milliseconds' },
             ]),
           },
         ],
       },
       ...metricDimensions('alice@example.com'),
-      RunSucceeded: 1,
-      Fetched: 3,
+      runSucceeded: 1,
+      fetched: 3,
     });
   });
 });

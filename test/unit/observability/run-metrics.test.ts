@@ -23,15 +23,15 @@ describe('runMetrics', () => {
 
     // Assess
     expect(metrics).toEqual([
-      { name: 'RunSucceeded', unit: 'Count', value: 1 },
-      { name: 'Fetched', unit: 'Count', value: 5 },
-      { name: 'Archived', unit: 'Count', value: 4 },
-      { name: 'Forwarded', unit: 'Count', value: 2 },
-      { name: 'Replied', unit: 'Count', value: 1 },
-      { name: 'Failed', unit: 'Count', value: 1 },
-      { name: 'Alerts', unit: 'Count', value: 0 },
-      { name: 'AuthFailures', unit: 'Count', value: 0 },
-      { name: 'RunDuration', unit: 'Milliseconds', value: 3_456 },
+      { name: 'runSucceeded', unit: 'Count', value: 1 },
+      { name: 'fetched', unit: 'Count', value: 5 },
+      { name: 'archived', unit: 'Count', value: 4 },
+      { name: 'forwarded', unit: 'Count', value: 2 },
+      { name: 'replied', unit: 'Count', value: 1 },
+      { name: 'failed', unit: 'Count', value: 1 },
+      { name: 'alerts', unit: 'Count', value: 0 },
+      { name: 'authFailures', unit: 'Count', value: 0 },
+      { name: 'runDurationMs', unit: 'Milliseconds', value: 3_456 },
     ]);
   });
 
@@ -43,7 +43,7 @@ describe('runMetrics', () => {
     });
 
     // Assess
-    expect(metricValue(metrics, 'RunSucceeded')).toBe(0);
+    expect(metricValue(metrics, 'runSucceeded')).toBe(0);
   });
 
   it.each(['EAUTH', 'EINVALIDGRANT'] as const)(
@@ -58,9 +58,9 @@ describe('runMetrics', () => {
 
       // Assess
       expect(metrics).toEqual([
-        { name: 'RunSucceeded', unit: 'Count', value: 0 },
-        { name: 'AuthFailures', unit: 'Count', value: 1 },
-        { name: 'RunDuration', unit: 'Milliseconds', value: 800 },
+        { name: 'runSucceeded', unit: 'Count', value: 0 },
+        { name: 'authFailures', unit: 'Count', value: 1 },
+        { name: 'runDurationMs', unit: 'Milliseconds', value: 800 },
       ]);
     },
   );
@@ -74,8 +74,8 @@ describe('runMetrics', () => {
     });
 
     // Assess
-    expect(metricValue(metrics, 'AuthFailures')).toBe(0);
-    expect(metricValue(metrics, 'Fetched')).toBeUndefined();
+    expect(metricValue(metrics, 'authFailures')).toBe(0);
+    expect(metricValue(metrics, 'fetched')).toBeUndefined();
   });
 
   it('reports an auth failure raised as an alert of a completed run (SMTP login rejected)', () => {
@@ -86,9 +86,9 @@ describe('runMetrics', () => {
     });
 
     // Assess
-    expect(metricValue(metrics, 'AuthFailures')).toBe(1);
-    expect(metricValue(metrics, 'Alerts')).toBe(1);
-    expect(metricValue(metrics, 'RunSucceeded')).toBe(1);
+    expect(metricValue(metrics, 'authFailures')).toBe(1);
+    expect(metricValue(metrics, 'alerts')).toBe(1);
+    expect(metricValue(metrics, 'runSucceeded')).toBe(1);
   });
 });
 
@@ -104,11 +104,11 @@ describe('publishRunMetrics', () => {
 
     // Act
     publishRunMetrics(sink, [
-      { name: 'RunSucceeded', unit: 'Count', value: 1 },
-      { name: 'RunDuration', unit: 'Milliseconds', value: 5 },
+      { name: 'runSucceeded', unit: 'Count', value: 1 },
+      { name: 'runDurationMs', unit: 'Milliseconds', value: 5 },
     ]);
 
     // Assess
-    expect(calls).toEqual(['RunSucceeded=1Count', 'RunDuration=5Milliseconds', 'publish']);
+    expect(calls).toEqual(['runSucceeded=1Count', 'runDurationMs=5Milliseconds', 'publish']);
   });
 });

@@ -73,8 +73,8 @@ describe('createHandler', () => {
 
     // Assess
     expect(result).toBe(summary);
-    expect(metric('RunSucceeded')).toBe(1);
-    expect(metric('Forwarded')).toBe(1);
+    expect(metric('runSucceeded')).toBe(1);
+    expect(metric('forwarded')).toBe(1);
     expect(published).toHaveBeenCalledOnce();
     expect(records).toContainEqual(
       expect.objectContaining({ level: 'info', message: 'run finished', fields: { summary } }),
@@ -90,8 +90,8 @@ describe('createHandler', () => {
 
     // Assess
     expect(result.failed).toBe(2);
-    expect(metric('Failed')).toBe(2);
-    expect(metric('RunSucceeded')).toBe(1);
+    expect(metric('failed')).toBe(2);
+    expect(metric('runSucceeded')).toBe(1);
   });
 
   it('resolves when another client holds the mailbox, and does not count it as a success', async () => {
@@ -104,7 +104,7 @@ describe('createHandler', () => {
 
     // Assess
     expect(result.busy).toBe(busy);
-    expect(metric('RunSucceeded')).toBe(0);
+    expect(metric('runSucceeded')).toBe(0);
     expect(records).toContainEqual(expect.objectContaining({ level: 'warn', fields: { busy } }));
   });
 
@@ -120,8 +120,8 @@ describe('createHandler', () => {
 
     // Assess
     await expect(result).rejects.toBe(error);
-    expect(metric('RunSucceeded')).toBe(0);
-    expect(metric('AuthFailures')).toBe(1);
+    expect(metric('runSucceeded')).toBe(0);
+    expect(metric('authFailures')).toBe(1);
     expect(published).toHaveBeenCalledOnce();
     expect(records).toContainEqual(
       expect.objectContaining({
@@ -144,6 +144,6 @@ describe('createHandler', () => {
 
     // Assess
     await expect(result).rejects.toBe(error);
-    expect(metric('AuthFailures')).toBe(0);
+    expect(metric('authFailures')).toBe(0);
   });
 });
