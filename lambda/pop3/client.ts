@@ -108,6 +108,11 @@ export class Pop3Client implements SaslChannel {
   #state: Pop3State = Pop3State.AUTHORIZATION;
   #capabilities: Capabilities = UNKNOWN_CAPABILITIES;
   #pipelining = false;
+  /**
+   * Dovecot never dot-stuffs a message's first line (pop3 `stream_send_escaped` starts with no
+   * previous LF) and always ends a body with CRLF, so its first line is read literally.
+   */
+  #unstuffedFirstLine = false;
   readonly #queue: Array<{ command: WireCommand; handler: Tracked }> = [];
   readonly #inFlight: Tracked[] = [];
   #failure: PopfwdError | null = null;
@@ -392,6 +397,7 @@ export class Pop3Client implements SaslChannel {
         onStatus: (status) => {
           this.#done();
           this.log.debug(`S: ${status.ok ? '+OK' : '-ERR'} ${status.text}`);
+          this.#unstuffedFirstLine = /\bDovecot\b/i.test(status.text);
           // A -ERR greeting means "busy, try later" (RFC 1939 §4) unless a code says otherwise.
           if (status.ok) resolve();
           else reject(errorForReply('greeting', status.text, 'ESYSTEMP'));
@@ -458,6 +464,7 @@ export class Pop3Client implements SaslChannel {
       kind: 'multi',
       verb: command.verb,
       pipelinable: true,
+      literalFirstLine: this.#unstuffedFirstLine,
       onStatus: (status: StatusLine) => {
         if (status.ok) {
           const octets = /^(\d+)/.exec(status.text);

@@ -24,6 +24,12 @@ export interface StatusLine {
 /** Registered before its command is written; called synchronously from `push`. */
 export interface ReplyHandler {
   readonly kind: ReplyKind;
+  /**
+   * The body's first line is sent without dot-stuffing (Dovecot's quirk): read it literally.
+   * Safe only for servers that also always end a body with CRLF, so ".\r\n" right after the
+   * status line is data, never the terminator of an empty message.
+   */
+  readonly literalFirstLine?: boolean;
   onStatus(status: StatusLine): void;
   onContinuation?(text: string): void;
   onData?(chunk: Buffer): void;
@@ -141,7 +147,7 @@ export class ReplyParser {
     const status = { ok, text: text.slice(ok ? 3 : 4).replace(/^ /, '') };
     if (ok && (handler.kind === 'multi' || handler.kind === 'lines')) {
       this.#mode = 'body';
-      this.#atLineStart = true;
+      this.#atLineStart = handler.literalFirstLine !== true;
       this.#held = 0;
       this.#listingBytes = 0;
       handler.onStatus(status);

@@ -269,3 +269,47 @@ describe('ReplyParser', () => {
     });
   });
 });
+
+describe('ReplyParser with an unstuffed first line (Dovecot)', () => {
+  const read = (wire: string) => {
+    const parser = new ReplyParser();
+    const chunks: Buffer[] = [];
+    let ended = 0;
+    parser.expect({
+      kind: 'multi',
+      literalFirstLine: true,
+      onStatus: () => {},
+      onData: (chunk) => chunks.push(Buffer.from(chunk)),
+      onEnd: () => {
+        ended += 1;
+      },
+    });
+    parser.expect({ kind: 'single', onStatus: () => {} });
+    parser.push(Buffer.from(wire, 'latin1'));
+    return { body: Buffer.concat(chunks).toString('latin1'), ended, pending: parser.pending };
+  };
+
+  it('keeps a leading dot of the first line', () => {
+    expect(read('+OK\r\n.From: x\r\n\r\n..body\r\n.\r\n+OK\r\n')).toEqual({
+      body: '.From: x\r\n\r\n.body\r\n',
+      ended: 1,
+      pending: 0,
+    });
+  });
+
+  it('reads a message that is a lone dot line instead of ending early', () => {
+    expect(read('+OK 3 octets\r\n.\r\n.\r\n+OK\r\n')).toEqual({
+      body: '.\r\n',
+      ended: 1,
+      pending: 0,
+    });
+  });
+
+  it('reads an empty message, which Dovecot sends as one CRLF', () => {
+    expect(read('+OK 0 octets\r\n\r\n.\r\n+OK\r\n')).toEqual({
+      body: '\r\n',
+      ended: 1,
+      pending: 0,
+    });
+  });
+});
