@@ -1,0 +1,380 @@
+/**
+ * Throwaway Dovecot POP3 servers for integration tests (Debian dovecot-pop3d 2.3). Each instance has
+ * its own temp root, base_dir and instance_name, and ports picked at runtime, so several can run at
+ * once on a machine shared with other engineers. Works as root (CI: mail files owned by `mail`)
+ * and as an ordinary user (every Dovecot process runs as that user).
+ *
+ * What Dovecot 2.3.19 sends on RETR, observed on the wire (stored maildir file → the bytes between
+ * `+OK <n> octets\r\n` and the terminator `.\r\n`, after dot-unstuffing):
+ * - LF line endings `a\nb\n`                  → `a\r\nb\r\n` (every LF not preceded by CR gets one).
+ * - bare LF inside CRLF text `a\r\nb\nc\r\n`   → `a\r\nb\r\nc\r\n`.
+ * - bare CR `a\rb\r\n`, `\r.x\r\n`, `x\r\r\n` → unchanged; a CR alone ends no line, so `\r.x` is
+ *                                              not stuffed.
+ * - NUL bytes                                 → unchanged (sent raw).
+ * - lines `.` / `..` / `.x` (LF or CRLF)       → stuffed as `..\r\n` / `...\r\n` / `..x\r\n`.
+ * - no final newline `a\nlast`, `last\r`      → a CRLF is appended: `a\r\nlast\r\n`, `last\r\r\n`.
+ * - an empty (0-byte) file                    → `+OK 0 octets\r\n\r\n.\r\n`: the body is one CRLF.
+ * - `+OK <n> octets` and LIST count LF as CRLF but not the appended final CRLF, so n can be 2 less
+ *   than the bytes received: a size hint, never a length.
+ * So from Dovecot a client sees correctly stuffed lines that all end in CRLF (bare CR and NUL
+ * survive inside lines) and always a CRLF right before the terminator: strict CRLF `.` CRLF framing
+ * is right for it. `dovecotWireBody()` below computes the expected bytes for a stored file; the
+ * harness test checks it byte for byte.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  chmod,
+  chown,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  open,
+  readFile,
+  rename,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type DovecotIdentity,
+  type DovecotLayout,
+  type DovecotOAuth2Settings,
+  type DovecotUser,
+  renderDovecotConfig,
+  renderOAuth2Config,
+  renderPasswd,
+} from './dovecot-config.js';
+import { freePort } from './free-port.js';
+
+export type { DovecotOAuth2Settings, DovecotUser } from './dovecot-config.js';
+
+/**
+ * Runs `dovecot -c conf`, which forks the master into the background. Its stderr goes to a file:
+ * the daemon inherits our descriptors, so waiting for a pipe to close would wait for Dovecot's end.
+ */
+const startMaster = async (confPath: string, stderrPath: string): Promise<void> => {
+  const stderr = await open(stderrPath, 'w');
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn('dovecot', ['-c', confPath], { stdio: ['ignore', 'ignore', stderr.fd] });
+      child.once('error', reject);
+      child.once('exit', resolve);
+    });
+    if (code !== 0) throw new Error(`dovecot exited with ${code}`);
+  } finally {
+    await stderr.close();
+  }
+};
+
+const TLS_DIR = fileURLToPath(new URL('../fixtures/tls/', import.meta.url));
+export const TEST_CA_PATH = join(TLS_DIR, 'ca.pem');
+const DEFAULT_USERS: readonly DovecotUser[] = [{ user: 'alice@example.test', password: 'secret' }];
+const READY_TIMEOUT_MS = 15_000;
+const STOP_TIMEOUT_MS = 10_000;
+const START_ATTEMPTS = 3;
+
+export interface StartDovecotOptions {
+  /** @default [{ user: 'alice@example.test', password: 'secret' }] */
+  readonly users?: readonly DovecotUser[];
+  /** Adds an oauth2 passdb (XOAUTH2, OAUTHBEARER) that introspects tokens at this URL. */
+  readonly oauth2?: DovecotOAuth2Settings;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+}
+
+export interface DovecotInstance {
+  readonly host: string;
+  /** Implicit TLS (pop3s) with test/fixtures/tls/server.pem; trust TEST_CA_PATH. */
+  readonly tlsPort: number;
+  /** Plain POP3 offering STLS; plaintext login is allowed too. */
+  readonly plainPort: number;
+  readonly users: readonly DovecotUser[];
+  readonly logPath: string;
+  /** Maildir of `user` (with cur/, new/, tmp/). */
+  maildir(user: string): string;
+  /**
+   * Delivers messages, in order, to `user`'s maildir exactly as given (no line-ending conversion).
+   * Dovecot numbers them in this order when the mailbox is next opened.
+   */
+  addMessages(user: string, messages: readonly Buffer[]): Promise<void>;
+  /** The Dovecot log so far (for failure messages). */
+  log(): Promise<string>;
+  /** Stops Dovecot and removes every file of this instance. */
+  stop(): Promise<void>;
+}
+
+let dovecotProbe: boolean | undefined;
+
+/** Whether `dovecot` and its POP3 service are installed. */
+export const dovecotAvailable = (): boolean => {
+  dovecotProbe ??=
+    spawnSync('dovecot', ['--version'], { stdio: 'ignore' }).status === 0 &&
+    spawnSync('doveconf', ['-d', 'protocols'], { stdio: 'ignore' }).status === 0 &&
+    (spawnSync('test', ['-x', '/usr/lib/dovecot/pop3']).status === 0 ||
+      spawnSync('sh', ['-c', 'command -v pop3 || ls /usr/libexec/dovecot/pop3'], {
+        stdio: 'ignore',
+      }).status === 0);
+  return dovecotProbe;
+};
+
+const running = new Set<number>();
+process.once('exit', () => {
+  // A test process that dies before stop() must not leave Dovecot masters behind.
+  for (const pid of running) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+const passwdEntry = (name: string): { uid: number; gid: number } | null => {
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith(`${name}:`));
+  const fields = line?.split(':');
+  return fields?.[2] && fields[3] ? { uid: Number(fields[2]), gid: Number(fields[3]) } : null;
+};
+
+const groupExists = (name: string): boolean =>
+  readFileSync('/etc/group', 'utf8')
+    .split('\n')
+    .some((entry) => entry.startsWith(`${name}:`));
+
+const resolveIdentity = (): DovecotIdentity => {
+  const me = userInfo();
+  const mail = passwdEntry('mail');
+  if (me.uid !== 0) {
+    return {
+      mailUid: me.uid,
+      mailGid: me.gid,
+      loginUser: me.username,
+      internalUser: me.username,
+      internalGroup: me.username,
+    };
+  }
+  if (!mail) throw new Error('dovecot helper: running as root needs a "mail" user');
+  return {
+    mailUid: mail.uid,
+    mailGid: mail.gid,
+    loginUser: passwdEntry('dovenull') ? 'dovenull' : 'nobody',
+    internalUser: passwdEntry('dovecot') ? 'dovecot' : 'mail',
+    internalGroup: groupExists('dovecot') ? 'dovecot' : 'mail',
+  };
+};
+
+const layoutFor = (root: string): DovecotLayout => ({
+  root,
+  confDir: join(root, 'conf'),
+  runDir: join(root, 'run'),
+  mailDir: join(root, 'mail'),
+  logPath: join(root, 'dovecot.log'),
+  passwdPath: join(root, 'conf', 'passwd'),
+  oauth2Path: join(root, 'conf', 'oauth2.conf.ext'),
+  certPath: join(root, 'conf', 'cert.pem'),
+  keyPath: join(root, 'conf', 'key.pem'),
+});
+
+const validateUser = ({ user, password }: DovecotUser): void => {
+  if (/[:\s/]/.test(user) || /[:\r\n]/.test(password) || user === '' || user.startsWith('.')) {
+    throw new Error(`dovecot helper: user "${user}" or its password cannot go in a passwd-file`);
+  }
+};
+
+/** Resolves once the server's greeting arrives on the plain port. */
+const waitForGreeting = async (host: string, port: number, deadline: number): Promise<void> => {
+  for (;;) {
+    const greeted = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host, port });
+      socket.setTimeout(2_000, () => socket.destroy());
+      socket.once('data', (chunk) => {
+        socket.destroy();
+        resolve(chunk.toString('latin1').startsWith('+OK'));
+      });
+      socket.once('close', () => resolve(false));
+      socket.once('error', () => undefined);
+    });
+    if (greeted) return;
+    if (Date.now() > deadline) throw new Error(`dovecot on ${host}:${port} sent no greeting`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const stopPid = async (pid: number): Promise<void> => {
+  if (!isAlive(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGKILL');
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+};
+
+const readLog = (path: string): Promise<string> => readFile(path, 'utf8').catch(() => '');
+
+const prepareFiles = async (
+  layout: DovecotLayout,
+  identity: DovecotIdentity,
+  users: readonly DovecotUser[],
+  options: StartDovecotOptions,
+): Promise<void> => {
+  // Dovecot's unprivileged processes must traverse the temp root (mkdtemp makes it 0700).
+  await chmod(layout.root, 0o755);
+  await mkdir(join(layout.runDir, 'state'), { recursive: true });
+  await mkdir(layout.confDir, { recursive: true });
+  await mkdir(layout.mailDir, { recursive: true });
+  await copyFile(join(TLS_DIR, 'server.pem'), layout.certPath);
+  await copyFile(join(TLS_DIR, 'server-key.pem'), layout.keyPath);
+  await chmod(layout.keyPath, 0o600);
+  await writeFile(layout.passwdPath, renderPasswd(users, identity, layout.mailDir));
+  if (options.oauth2) await writeFile(layout.oauth2Path, renderOAuth2Config(options.oauth2));
+  await chown(layout.mailDir, identity.mailUid, identity.mailGid);
+  for (const { user } of users) {
+    for (const sub of ['cur', 'new', 'tmp']) {
+      await mkdir(join(layout.mailDir, user, sub), { recursive: true });
+      await chown(join(layout.mailDir, user, sub), identity.mailUid, identity.mailGid);
+    }
+    await chown(join(layout.mailDir, user), identity.mailUid, identity.mailGid);
+  }
+};
+
+const launch = async (
+  layout: DovecotLayout,
+  identity: DovecotIdentity,
+  host: string,
+  options: StartDovecotOptions,
+): Promise<{ pid: number; plainPort: number; tlsPort: number }> => {
+  const confPath = join(layout.confDir, 'dovecot.conf');
+  let lastError = '';
+  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt += 1) {
+    const plainPort = await freePort(host);
+    const tlsPort = await freePort(host);
+    const config = renderDovecotConfig({
+      layout,
+      identity,
+      instanceName: `popfwd-${layout.root.split('-').pop()}`,
+      host,
+      plainPort,
+      tlsPort,
+      ...(options.oauth2 ? { oauth2: options.oauth2 } : {}),
+    });
+    await writeFile(confPath, config);
+    const stderrPath = join(layout.root, 'dovecot.stderr');
+    try {
+      await startMaster(confPath, stderrPath);
+    } catch (error) {
+      lastError = `${(error as Error).message}\n${await readLog(stderrPath)}${await readLog(layout.logPath)}`;
+      // Another process took a port between freePort() and Dovecot's bind: pick new ones.
+      if (/address already in use/i.test(lastError)) continue;
+      break;
+    }
+    const pid = Number((await readFile(join(layout.runDir, 'master.pid'), 'utf8')).trim());
+    running.add(pid);
+    return { pid, plainPort, tlsPort };
+  }
+  throw new Error(`dovecot did not start:\n${lastError}`);
+};
+
+/** Starts a Dovecot POP3 server; resolves when it has sent a greeting. */
+export const startDovecot = async (options: StartDovecotOptions = {}): Promise<DovecotInstance> => {
+  const host = options.host ?? '127.0.0.1';
+  const users = options.users ?? DEFAULT_USERS;
+  users.forEach(validateUser);
+  const identity = resolveIdentity();
+  const layout = layoutFor(await mkdtemp(join(tmpdir(), 'popfwd-dovecot-')));
+  let pid: number | undefined;
+  try {
+    await prepareFiles(layout, identity, users, options);
+    const started = await launch(layout, identity, host, options);
+    pid = started.pid;
+    await waitForGreeting(host, started.plainPort, Date.now() + READY_TIMEOUT_MS);
+    return instance(layout, identity, host, users, { ...started, pid: started.pid });
+  } catch (error) {
+    const log = await readLog(layout.logPath);
+    if (pid !== undefined) await stopPid(pid);
+    await rm(layout.root, { recursive: true, force: true });
+    throw new Error(`${(error as Error).message}\n${log}`, { cause: error });
+  }
+};
+
+const instance = (
+  layout: DovecotLayout,
+  identity: DovecotIdentity,
+  host: string,
+  users: readonly DovecotUser[],
+  process_: { pid: number; plainPort: number; tlsPort: number },
+): DovecotInstance => {
+  let delivered = 0;
+  const maildir = (user: string): string => {
+    if (!users.some((known) => known.user === user)) {
+      throw new Error(`dovecot helper: unknown user "${user}"`);
+    }
+    return join(layout.mailDir, user);
+  };
+  return {
+    host,
+    tlsPort: process_.tlsPort,
+    plainPort: process_.plainPort,
+    users,
+    logPath: layout.logPath,
+    maildir,
+    async addMessages(user, messages) {
+      const dir = maildir(user);
+      const stamp = Math.floor(Date.now() / 1000);
+      for (const message of messages) {
+        delivered += 1;
+        // Zero-padded sequence first: Dovecot assigns UIDs to new/ files in name order.
+        const name = `${stamp}.M${String(delivered).padStart(8, '0')}R${randomBytes(4).toString('hex')}.popfwd`;
+        const staged = join(dir, 'tmp', name);
+        await writeFile(staged, message);
+        await chown(staged, identity.mailUid, identity.mailGid);
+        await rename(staged, join(dir, 'new', name));
+      }
+    },
+    log: () => readLog(layout.logPath),
+    async stop() {
+      await stopPid(process_.pid);
+      running.delete(process_.pid);
+      await rm(layout.root, { recursive: true, force: true });
+    },
+  };
+};
+
+/**
+ * The bytes Dovecot 2.3 delivers for a stored maildir file, after dot-unstuffing (see the top of
+ * this file): an LF without CR before it becomes CRLF, and a CRLF is appended unless the file
+ * ends with LF (so an empty file yields `\r\n`).
+ */
+export const dovecotWireBody = (stored: Buffer): Buffer => {
+  const parts: Buffer[] = [];
+  let start = 0;
+  for (let index = stored.indexOf(0x0a); index !== -1; index = stored.indexOf(0x0a, index + 1)) {
+    if (index === 0 || stored[index - 1] !== 0x0d) {
+      parts.push(stored.subarray(start, index), CRLF);
+      start = index + 1;
+    }
+  }
+  parts.push(stored.subarray(start));
+  if (stored.at(-1) !== 0x0a) parts.push(CRLF);
+  return Buffer.concat(parts);
+};
+
+const CRLF = Buffer.from('\r\n');
