@@ -39,7 +39,6 @@ import {
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   type DovecotIdentity,
   type DovecotLayout,
@@ -50,6 +49,7 @@ import {
   renderPasswd,
 } from './dovecot-config.js';
 import { freePort } from './free-port.js';
+import { TLS_PATHS } from './tls-fixtures.js';
 
 export type { DovecotOAuth2Settings, DovecotUser } from './dovecot-config.js';
 
@@ -71,8 +71,6 @@ const startMaster = async (confPath: string, stderrPath: string): Promise<void> 
   }
 };
 
-const TLS_DIR = fileURLToPath(new URL('../fixtures/tls/', import.meta.url));
-export const TEST_CA_PATH = join(TLS_DIR, 'ca.pem');
 const DEFAULT_USERS: readonly DovecotUser[] = [{ user: 'alice@example.test', password: 'secret' }];
 const READY_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -89,7 +87,7 @@ export interface StartDovecotOptions {
 
 export interface DovecotInstance {
   readonly host: string;
-  /** Implicit TLS (pop3s) with test/fixtures/tls/server.pem; trust TEST_CA_PATH. */
+  /** Implicit TLS (pop3s) with test/fixtures/tls/server.pem; trust TLS_PATHS.ca. */
   readonly tlsPort: number;
   /** Plain POP3 offering STLS; plaintext login is allowed too. */
   readonly plainPort: number;
@@ -241,8 +239,8 @@ const prepareFiles = async (
   await mkdir(join(layout.runDir, 'state'), { recursive: true });
   await mkdir(layout.confDir, { recursive: true });
   await mkdir(layout.mailDir, { recursive: true });
-  await copyFile(join(TLS_DIR, 'server.pem'), layout.certPath);
-  await copyFile(join(TLS_DIR, 'server-key.pem'), layout.keyPath);
+  await copyFile(TLS_PATHS.cert, layout.certPath);
+  await copyFile(TLS_PATHS.key, layout.keyPath);
   await chmod(layout.keyPath, 0o600);
   await writeFile(layout.passwdPath, renderPasswd(users, identity, layout.mailDir));
   if (options.oauth2) await writeFile(layout.oauth2Path, renderOAuth2Config(options.oauth2));
