@@ -11,7 +11,7 @@ export type Pop3Fault =
   | { readonly kind: 'reply'; readonly data: Buffer; readonly close: boolean }
   /** Handle the command normally after a pause. */
   | { readonly kind: 'delay'; readonly ms: number }
-  /** Handle the command normally, but reset the connection after this many bytes of the reply. */
+  /** Handle the command normally; reset the connection after this many bytes of its replies. */
   | { readonly kind: 'cut'; readonly afterBytes: number }
   /** Handle the command normally, sending `map(reply)` instead of each reply. */
   | { readonly kind: 'rewrite'; readonly map: (reply: Buffer) => Buffer }

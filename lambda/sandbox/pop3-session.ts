@@ -4,6 +4,7 @@
  * pipelined batches are answered in order. Faults from the test hook wrap each command.
  */
 import type { SecureContext } from 'node:tls';
+import { capabilityLines, type Offer, validStates } from './pop3-capabilities.js';
 import type { Pop3Connection, WriteBudget } from './pop3-connection.js';
 import type { Pop3Fault, Pop3Faults, Pop3State } from './pop3-faults.js';
 import type { Pop3Mailbox } from './pop3-mailbox.js';
@@ -36,24 +37,6 @@ export interface SessionContext {
 }
 
 const GREETING = okLine('popfwd sandbox POP3 server ready.');
-
-/** Commands per state; a command switched off by a capability is unknown in every state. */
-const VALID_IN: Readonly<Record<string, readonly Pop3State[]>> = {
-  CAPA: ['AUTHORIZATION', 'TRANSACTION'],
-  QUIT: ['AUTHORIZATION', 'TRANSACTION'],
-  USER: ['AUTHORIZATION'],
-  PASS: ['AUTHORIZATION'],
-  AUTH: ['AUTHORIZATION'],
-  STLS: ['AUTHORIZATION'],
-  STAT: ['TRANSACTION'],
-  LIST: ['TRANSACTION'],
-  UIDL: ['TRANSACTION'],
-  RETR: ['TRANSACTION'],
-  TOP: ['TRANSACTION'],
-  DELE: ['TRANSACTION'],
-  RSET: ['TRANSACTION'],
-  NOOP: ['TRANSACTION'],
-};
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -158,13 +141,16 @@ export class Pop3Session {
   }
 
   private handle(name: string, line: string): Promise<void> {
-    const states = this.enabled(name) ? VALID_IN[name] : undefined;
+    const offer = this.offer();
+    const states = validStates(name, offer);
     if (!states) return this.send(errLine('Unknown command.'));
     if (!states.includes(this.state)) return this.send(errLine('Command not valid in this state.'));
     const args = line.split(' ').slice(1);
     switch (name) {
       case 'CAPA':
-        return this.send(multilineText('Capability list follows', this.capabilityLines()));
+        return this.send(
+          multilineText('Capability list follows', capabilityLines(offer, this.state)),
+        );
       case 'USER':
         return this.userCommand(restOfLine(line));
       case 'PASS':
@@ -194,30 +180,12 @@ export class Pop3Session {
     return maildrop.rset();
   }
 
-  private enabled(name: string): boolean {
-    const { capa, user, top, uidl, sasl } = this.context.capabilities;
-    if (name === 'CAPA') return capa;
-    if (name === 'USER' || name === 'PASS') return user;
-    if (name === 'TOP') return top;
-    if (name === 'UIDL') return uidl;
-    if (name === 'AUTH') return sasl.length > 0;
-    if (name === 'STLS') return this.context.starttls !== null;
-    return true;
-  }
-
-  private capabilityLines(): string[] {
-    const caps = this.context.capabilities;
-    const authorizing = this.state === 'AUTHORIZATION';
-    return [
-      ...(caps.top ? ['TOP'] : []),
-      ...(caps.user && authorizing ? ['USER'] : []),
-      ...(caps.sasl.length > 0 && authorizing ? [`SASL ${caps.sasl.join(' ')}`] : []),
-      ...(caps.respCodes ? ['RESP-CODES', 'AUTH-RESP-CODE'] : []),
-      ...(caps.pipelining ? ['PIPELINING'] : []),
-      ...(caps.uidl ? ['UIDL'] : []),
-      ...(this.context.starttls && authorizing && !this.connection.secure ? ['STLS'] : []),
-      `IMPLEMENTATION ${caps.implementation}`,
-    ];
+  private offer(): Offer {
+    return {
+      capabilities: this.context.capabilities,
+      stls: this.context.starttls !== null && !this.connection.secure,
+      starttls: this.context.starttls !== null,
+    };
   }
 
   private userCommand(user: string | undefined): Promise<void> {

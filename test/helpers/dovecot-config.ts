@@ -41,6 +41,7 @@ export interface DovecotConfigInput {
   readonly plainPort: number;
   readonly tlsPort: number;
   readonly oauth2?: DovecotOAuth2Settings;
+  readonly lockSession: boolean;
 }
 
 export const renderDovecotConfig = (input: DovecotConfigInput): string => {
@@ -77,14 +78,14 @@ export const renderDovecotConfig = (input: DovecotConfigInput): string => {
     'first_valid_uid = 1',
     `log_path = ${layout.logPath}`,
     'pop3_uidl_format = %08Xu%08Xv',
-    // Without this Dovecot lets two sessions share a maildrop; real servers answer [IN-USE].
-    'pop3_lock_session = yes',
+    `pop3_lock_session = ${input.lockSession ? 'yes' : 'no'}`,
     'service pop3-login {',
     '  chroot =',
     `  inet_listener pop3 {\n    port = ${plainPort}\n  }`,
     `  inet_listener pop3s {\n    port = ${tlsPort}\n    ssl = yes\n  }`,
     '}',
-    'service anvil {\n  chroot =\n}',
+    // mode 0 switches the auth penalty off (up to 15 s per login after failures from one IP).
+    'service anvil {\n  chroot =\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}',
     'service stats {\n  chroot =\n}',
     'passdb {',
     '  driver = passwd-file',

@@ -11,33 +11,29 @@
  * - bare CR `a\rb\r\n`, `\r.x\r\n`, `x\r\r\n` → unchanged; a CR alone ends no line, so `\r.x` is
  *                                              not stuffed.
  * - NUL bytes                                 → unchanged (sent raw).
- * - lines `.` / `..` / `.x` (LF or CRLF)       → stuffed as `..\r\n` / `...\r\n` / `..x\r\n`.
+ * - lines `.` / `..` / `.x` (LF or CRLF)       → stuffed as `..\r\n` / `...\r\n` / `..x\r\n`,
+ *                                              EXCEPT on the first line of the message: a file
+ *                                              that starts with "." is sent unstuffed (`.\r\n`
+ *                                              → `+OK 3 octets\r\n.\r\n.\r\n`: the reply ends
+ *                                              early and a stray `.\r\n` follows; `.From: x` →
+ *                                              un-stuffs to `From: x`). Real mail starts with a
+ *                                              header, so only hostile or odd stored mail hits it;
+ *                                              a client must then fail with a protocol error on
+ *                                              the stray line, never misattribute it.
  * - no final newline `a\nlast`, `last\r`      → a CRLF is appended: `a\r\nlast\r\n`, `last\r\r\n`.
  * - an empty (0-byte) file                    → `+OK 0 octets\r\n\r\n.\r\n`: the body is one CRLF.
  * - `+OK <n> octets` and LIST count LF as CRLF but not the appended final CRLF, so n can be 2 less
  *   than the bytes received: a size hint, never a length.
- * So from Dovecot a client sees correctly stuffed lines that all end in CRLF (bare CR and NUL
- * survive inside lines) and always a CRLF right before the terminator: strict CRLF `.` CRLF framing
- * is right for it. `dovecotWireBody()` below computes the expected bytes for a stored file; the
- * harness test checks it byte for byte.
+ * So from Dovecot a client sees lines that all end in CRLF (bare CR and NUL survive inside lines),
+ * correctly stuffed after the first line, and always a CRLF right before the terminator: strict
+ * CRLF `.` CRLF framing is right for it. `dovecotWireBody()` below computes the expected bytes for
+ * a stored file; test/integration/dovecot-harness.test.ts checks it byte for byte.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import {
-  chmod,
-  chown,
-  copyFile,
-  mkdir,
-  mkdtemp,
-  open,
-  readFile,
-  rename,
-  rm,
-  writeFile,
-} from 'node:fs/promises';
-import { connect } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { existsSync } from 'node:fs';
+import { chown, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type DovecotIdentity,
@@ -45,35 +41,22 @@ import {
   type DovecotOAuth2Settings,
   type DovecotUser,
   renderDovecotConfig,
-  renderOAuth2Config,
-  renderPasswd,
 } from './dovecot-config.js';
+import { layoutFor, prepareFiles, resolveIdentity, validateUser } from './dovecot-files.js';
+import {
+  readLog,
+  readMasterPid,
+  running,
+  startMaster,
+  stopPid,
+  waitForGreeting,
+} from './dovecot-process.js';
 import { freePort } from './free-port.js';
-import { TLS_PATHS } from './tls-fixtures.js';
 
 export type { DovecotOAuth2Settings, DovecotUser } from './dovecot-config.js';
 
-/**
- * Runs `dovecot -c conf`, which forks the master into the background. Its stderr goes to a file:
- * the daemon inherits our descriptors, so waiting for a pipe to close would wait for Dovecot's end.
- */
-const startMaster = async (confPath: string, stderrPath: string): Promise<void> => {
-  const stderr = await open(stderrPath, 'w');
-  try {
-    const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn('dovecot', ['-c', confPath], { stdio: ['ignore', 'ignore', stderr.fd] });
-      child.once('error', reject);
-      child.once('exit', resolve);
-    });
-    if (code !== 0) throw new Error(`dovecot exited with ${code}`);
-  } finally {
-    await stderr.close();
-  }
-};
-
 const DEFAULT_USERS: readonly DovecotUser[] = [{ user: 'alice@example.test', password: 'secret' }];
 const READY_TIMEOUT_MS = 15_000;
-const STOP_TIMEOUT_MS = 10_000;
 const START_ATTEMPTS = 3;
 
 export interface StartDovecotOptions {
@@ -83,6 +66,12 @@ export interface StartDovecotOptions {
   readonly oauth2?: DovecotOAuth2Settings;
   /** @default '127.0.0.1' */
   readonly host?: string;
+  /**
+   * `pop3_lock_session`: a second session for the same user gets `-ERR [IN-USE]`. Dovecot 2.3
+   * first waits for the lock for a fixed 10 s (not configurable), so it is off by default, as in
+   * Dovecot itself; the sandbox server covers [IN-USE] without the wait. @default false
+   */
+  readonly lockSession?: boolean;
 }
 
 export interface DovecotInstance {
@@ -112,146 +101,8 @@ let dovecotProbe: boolean | undefined;
 export const dovecotAvailable = (): boolean => {
   dovecotProbe ??=
     spawnSync('dovecot', ['--version'], { stdio: 'ignore' }).status === 0 &&
-    spawnSync('doveconf', ['-d', 'protocols'], { stdio: 'ignore' }).status === 0 &&
-    (spawnSync('test', ['-x', '/usr/lib/dovecot/pop3']).status === 0 ||
-      spawnSync('sh', ['-c', 'command -v pop3 || ls /usr/libexec/dovecot/pop3'], {
-        stdio: 'ignore',
-      }).status === 0);
+    ['/usr/lib/dovecot/pop3', '/usr/libexec/dovecot/pop3'].some((path) => existsSync(path));
   return dovecotProbe;
-};
-
-const running = new Set<number>();
-process.once('exit', () => {
-  // A test process that dies before stop() must not leave Dovecot masters behind.
-  for (const pid of running) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  }
-});
-
-const passwdEntry = (name: string): { uid: number; gid: number } | null => {
-  const line = readFileSync('/etc/passwd', 'utf8')
-    .split('\n')
-    .find((entry) => entry.startsWith(`${name}:`));
-  const fields = line?.split(':');
-  return fields?.[2] && fields[3] ? { uid: Number(fields[2]), gid: Number(fields[3]) } : null;
-};
-
-const groupExists = (name: string): boolean =>
-  readFileSync('/etc/group', 'utf8')
-    .split('\n')
-    .some((entry) => entry.startsWith(`${name}:`));
-
-const resolveIdentity = (): DovecotIdentity => {
-  const me = userInfo();
-  const mail = passwdEntry('mail');
-  if (me.uid !== 0) {
-    return {
-      mailUid: me.uid,
-      mailGid: me.gid,
-      loginUser: me.username,
-      internalUser: me.username,
-      internalGroup: me.username,
-    };
-  }
-  if (!mail) throw new Error('dovecot helper: running as root needs a "mail" user');
-  return {
-    mailUid: mail.uid,
-    mailGid: mail.gid,
-    loginUser: passwdEntry('dovenull') ? 'dovenull' : 'nobody',
-    internalUser: passwdEntry('dovecot') ? 'dovecot' : 'mail',
-    internalGroup: groupExists('dovecot') ? 'dovecot' : 'mail',
-  };
-};
-
-const layoutFor = (root: string): DovecotLayout => ({
-  root,
-  confDir: join(root, 'conf'),
-  runDir: join(root, 'run'),
-  mailDir: join(root, 'mail'),
-  logPath: join(root, 'dovecot.log'),
-  passwdPath: join(root, 'conf', 'passwd'),
-  oauth2Path: join(root, 'conf', 'oauth2.conf.ext'),
-  certPath: join(root, 'conf', 'cert.pem'),
-  keyPath: join(root, 'conf', 'key.pem'),
-});
-
-const validateUser = ({ user, password }: DovecotUser): void => {
-  if (/[:\s/]/.test(user) || /[:\r\n]/.test(password) || user === '' || user.startsWith('.')) {
-    throw new Error(`dovecot helper: user "${user}" or its password cannot go in a passwd-file`);
-  }
-};
-
-/** Resolves once the server's greeting arrives on the plain port. */
-const waitForGreeting = async (host: string, port: number, deadline: number): Promise<void> => {
-  for (;;) {
-    const greeted = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host, port });
-      socket.setTimeout(2_000, () => socket.destroy());
-      socket.once('data', (chunk) => {
-        socket.destroy();
-        resolve(chunk.toString('latin1').startsWith('+OK'));
-      });
-      socket.once('close', () => resolve(false));
-      socket.once('error', () => undefined);
-    });
-    if (greeted) return;
-    if (Date.now() > deadline) throw new Error(`dovecot on ${host}:${port} sent no greeting`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const stopPid = async (pid: number): Promise<void> => {
-  if (!isAlive(pid)) return;
-  process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (isAlive(pid)) {
-    if (Date.now() > deadline) {
-      process.kill(pid, 'SIGKILL');
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-};
-
-const readLog = (path: string): Promise<string> => readFile(path, 'utf8').catch(() => '');
-
-const prepareFiles = async (
-  layout: DovecotLayout,
-  identity: DovecotIdentity,
-  users: readonly DovecotUser[],
-  options: StartDovecotOptions,
-): Promise<void> => {
-  // Dovecot's unprivileged processes must traverse the temp root (mkdtemp makes it 0700).
-  await chmod(layout.root, 0o755);
-  await mkdir(join(layout.runDir, 'state'), { recursive: true });
-  await mkdir(layout.confDir, { recursive: true });
-  await mkdir(layout.mailDir, { recursive: true });
-  await copyFile(TLS_PATHS.cert, layout.certPath);
-  await copyFile(TLS_PATHS.key, layout.keyPath);
-  await chmod(layout.keyPath, 0o600);
-  await writeFile(layout.passwdPath, renderPasswd(users, identity, layout.mailDir));
-  if (options.oauth2) await writeFile(layout.oauth2Path, renderOAuth2Config(options.oauth2));
-  await chown(layout.mailDir, identity.mailUid, identity.mailGid);
-  for (const { user } of users) {
-    for (const sub of ['cur', 'new', 'tmp']) {
-      await mkdir(join(layout.mailDir, user, sub), { recursive: true });
-      await chown(join(layout.mailDir, user, sub), identity.mailUid, identity.mailGid);
-    }
-    await chown(join(layout.mailDir, user), identity.mailUid, identity.mailGid);
-  }
 };
 
 const launch = async (
@@ -272,6 +123,7 @@ const launch = async (
       host,
       plainPort,
       tlsPort,
+      lockSession: options.lockSession ?? false,
       ...(options.oauth2 ? { oauth2: options.oauth2 } : {}),
     });
     await writeFile(confPath, config);
@@ -284,7 +136,7 @@ const launch = async (
       if (/address already in use/i.test(lastError)) continue;
       break;
     }
-    const pid = Number((await readFile(join(layout.runDir, 'master.pid'), 'utf8')).trim());
+    const pid = await readMasterPid(layout.runDir, Date.now() + READY_TIMEOUT_MS);
     running.add(pid);
     return { pid, plainPort, tlsPort };
   }
@@ -300,7 +152,7 @@ export const startDovecot = async (options: StartDovecotOptions = {}): Promise<D
   const layout = layoutFor(await mkdtemp(join(tmpdir(), 'popfwd-dovecot-')));
   let pid: number | undefined;
   try {
-    await prepareFiles(layout, identity, users, options);
+    await prepareFiles(layout, identity, users, options.oauth2);
     const started = await launch(layout, identity, host, options);
     pid = started.pid;
     await waitForGreeting(host, started.plainPort, Date.now() + READY_TIMEOUT_MS);

@@ -1,10 +1,15 @@
 /**
- * Hostile messages for robustness tests: each one named, with the threat it poses, as exact
- * deterministic bytes. Invariant 7: every one of them is archived raw and never blocks the
- * messages after it. Sizes range from 0 bytes to several MB.
+ * Hostile messages for robustness tests: each one named, with its category and the threat it
+ * poses, as exact deterministic bytes (0 bytes to a few MB). Invariant 7: every one of them is
+ * archived raw and never blocks the messages after it.
  */
-
-import { type HostileMessage, materialize } from './hostile/build.js';
+import {
+  HOSTILE_CATEGORIES,
+  type HostileCase,
+  type HostileCategory,
+  type HostileMessage,
+  materialize,
+} from './hostile/build.js';
 import { BYTE_CASES } from './hostile/bytes.js';
 import { DOT_CASES } from './hostile/dots.js';
 import { ENCODED_WORD_CASES } from './hostile/encoded-words.js';
@@ -12,26 +17,31 @@ import { HEADER_CASES } from './hostile/headers.js';
 import { MIME_CASES } from './hostile/mime.js';
 import { MINIMAL_CASES } from './hostile/minimal.js';
 
-export type { HostileMessage } from './hostile/build.js';
+export { HOSTILE_CATEGORIES, type HostileCategory, type HostileMessage } from './hostile/build.js';
 
-const ALL_CASES = [
-  ...BYTE_CASES,
-  ...DOT_CASES,
-  ...MINIMAL_CASES,
-  ...HEADER_CASES,
-  ...ENCODED_WORD_CASES,
-  ...MIME_CASES,
-];
+const CASES: Readonly<Record<HostileCategory, readonly HostileCase[]>> = {
+  bytes: BYTE_CASES,
+  dots: DOT_CASES,
+  minimal: MINIMAL_CASES,
+  headers: HEADER_CASES,
+  'encoded-words': ENCODED_WORD_CASES,
+  mime: MIME_CASES,
+};
 
-/** Every hostile message, in a fixed order; fresh Buffers on every call. */
-export const hostileCorpus = (): HostileMessage[] => materialize(ALL_CASES);
+/** The hostile messages of these categories (default: all), in a fixed order; fresh Buffers. */
+export const hostileCorpus = (
+  categories: readonly HostileCategory[] = HOSTILE_CATEGORIES,
+): HostileMessage[] => categories.flatMap((category) => materialize(category, CASES[category]));
 
 /** One hostile message by name. */
 export const hostileMessage = (name: string): HostileMessage => {
-  const found = ALL_CASES.find(([caseName]) => caseName === name);
-  if (!found) throw new Error(`no hostile message named "${name}"`);
-  return materialize([found])[0] as HostileMessage;
+  for (const category of HOSTILE_CATEGORIES) {
+    const found = CASES[category].find(([caseName]) => caseName === name);
+    if (found) return materialize(category, [found])[0] as HostileMessage;
+  }
+  throw new Error(`no hostile message named "${name}"`);
 };
 
 /** The names only (cheap: no message is built). */
-export const hostileNames = (): string[] => ALL_CASES.map(([name]) => name);
+export const hostileNames = (): string[] =>
+  HOSTILE_CATEGORIES.flatMap((category) => CASES[category].map(([name]) => name));

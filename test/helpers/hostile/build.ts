@@ -1,8 +1,19 @@
 /** Building blocks of the hostile corpus: exact bytes, never re-encoded. */
 
+export const HOSTILE_CATEGORIES = [
+  'bytes',
+  'dots',
+  'minimal',
+  'headers',
+  'encoded-words',
+  'mime',
+] as const;
+export type HostileCategory = (typeof HOSTILE_CATEGORIES)[number];
+
 export interface HostileMessage {
   /** Unique kebab-case name, usable in test names and as a UIDL. */
   readonly name: string;
+  readonly category: HostileCategory;
   /** What the message attacks or probes. */
   readonly threat: string;
   readonly data: Buffer;
@@ -52,5 +63,8 @@ export const noise = (length: number, seed: number): Buffer => {
   return out;
 };
 
-export const materialize = (cases: readonly HostileCase[]): HostileMessage[] =>
-  cases.map(([name, threat, build]) => ({ name, threat, data: build() }));
+export const materialize = (
+  category: HostileCategory,
+  cases: readonly HostileCase[],
+): HostileMessage[] =>
+  cases.map(([name, threat, build]) => ({ name, category, threat, data: build() }));
