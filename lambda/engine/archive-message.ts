@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
+import { crashPoint } from '../crash-points.js';
 import type { MessageMeta } from '../mail/message-meta.js';
 import { parseHeaderBlock } from '../mail/parse-headers.js';
 import type { BlobStore } from '../stores/blob-store.js';
@@ -63,6 +64,7 @@ export const archiveMessage = async (input: ArchiveInput): Promise<ArchiveOutcom
     contentType: 'message/rfc822',
     ...(input.sizeHint === undefined ? {} : { sizeHint: input.sizeHint }),
   });
+  crashPoint('after-archive');
   const sha256 = tap.digest();
   const meta: MessageMeta = {
     uidl,

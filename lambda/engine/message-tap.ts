@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
+import { crashPoint } from '../crash-points.js';
 
 /** Header blocks beyond this are parsed as far as captured; the archive still gets every byte. */
 export const HEADER_CAPTURE_LIMIT = 1024 * 1024;
@@ -31,6 +32,7 @@ export class MessageTap extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.#size > 0) crashPoint('mid-archive');
     this.#hash.update(chunk);
     this.#size += chunk.length;
     if (!this.#headerDone) this.#capture(chunk);
@@ -51,6 +53,11 @@ export class MessageTap extends Transform {
     } else if (this.#header.length >= HEADER_CAPTURE_LIMIT) {
       this.#headerDone = true;
     }
+  }
+
+  override _flush(callback: TransformCallback): void {
+    crashPoint('after-retr');
+    callback();
   }
 
   get size(): number {

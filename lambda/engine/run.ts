@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { createSmtpMailer } from '../actions/smtp-mailer.js';
 import { openCredentials } from '../auth/open-credentials.js';
 import { systemClock } from '../clock.js';
+import { crashPoint } from '../crash-points.js';
 import { errorMessage, hasCode, PopfwdError } from '../errors.js';
 import { Pop3Client } from '../pop3/client.js';
 import { fetchPhase } from './fetch-phase.js';
@@ -161,6 +162,7 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
     // Everything chosen for deletion must be durably known as archived before QUIT commits it.
     await ledger.checkpoint();
     const deletions = await deleteChosen(ctx, pop3, listing);
+    if (deletions.length > 0) crashPoint('after-dele');
     const quit = await pop3.quit();
     if (quit.committed) {
       counters.deleted = deletions.length;

@@ -2,6 +2,7 @@ import { composeForward } from '../actions/compose-forward.js';
 import { composeReply } from '../actions/compose-reply.js';
 import type { Mailer, OutgoingMail } from '../actions/mailer.js';
 import { classifySendError } from '../actions/send-errors.js';
+import { crashPoint } from '../crash-points.js';
 import { type ErrorCode, PopfwdError } from '../errors.js';
 import type { MessageMeta } from '../mail/message-meta.js';
 import type { SendAction } from '../rules/plan.js';
@@ -201,12 +202,14 @@ const sendOne = async (
   await ctx.ledger.saveState();
 
   try {
+    crashPoint('before-send');
     const mail = await compose(ctx, action, meta, state.messageId);
     // A send still running at the deadline is cut off before its final dot: not sent, retried later.
     const result = await mailer().send({
       ...mail,
       signal: AbortSignal.timeout(Math.max(1_000, ctx.deadline - ctx.clock.now())),
     });
+    crashPoint('after-smtp');
     const sentAt = new Date(ctx.clock.now()).toISOString();
     setAction(
       ctx,

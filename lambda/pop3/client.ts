@@ -4,6 +4,7 @@ import type { Credentials } from '../auth/credentials.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import type { Security } from '../config/schema.js';
+import { crashPoint } from '../crash-points.js';
 import { type ErrorCode, hasCode, PopfwdError } from '../errors.js';
 import { type Log, silentLog } from '../log.js';
 import { type Capabilities, parseCapabilities, UNKNOWN_CAPABILITIES } from './capabilities.js';
@@ -352,7 +353,10 @@ export class Pop3Client implements SaslChannel {
     const inTransaction = this.#state === Pop3State.TRANSACTION;
     if (inTransaction) this.#state = Pop3State.UPDATE;
     try {
-      const text = await this.#simple(buildCommand('QUIT'), 'ECOMMAND');
+      const reply = this.#simple(buildCommand('QUIT'), 'ECOMMAND');
+      // Once the write has left the process (after the uncork tick), for the kill-anywhere tests.
+      setImmediate(() => crashPoint('during-quit'));
+      const text = await reply;
       return { committed: inTransaction, message: text };
     } catch (error) {
       return { committed: false, message: (error as Error).message };
