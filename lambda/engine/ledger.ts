@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { hasCode, PopfwdError } from '../errors.js';
 import type { BlobStore } from '../stores/blob-store.js';
 import type { MailboxLayout } from './layout.js';
@@ -40,6 +41,23 @@ const parseDocument = <T>(
 };
 
 const encode = (value: unknown): Buffer => Buffer.from(JSON.stringify(value), 'utf8');
+
+/** A run's lease owner: `host:pid:random`, so a lease left by a dead local process is spotted. */
+export const leaseOwner = (random: string): string => `${hostname()}:${process.pid}:${random}`;
+
+/** True when the owner ran on this host in a process that no longer exists. */
+const ownerIsDeadHere = (owner: string): boolean => {
+  const [host, pidText] = owner.split(':');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid)
+    return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+};
 
 /**
  * The mailbox's durable memory: `state` (lease, pending sends, vacation, send count) and `seen`
@@ -93,10 +111,14 @@ export class Ledger {
     return this.#stateDirty || this.#seenDirty;
   }
 
-  /** The lease holder other than `owner`, if its lease has not expired. */
+  /**
+   * The lease holder other than `owner`, if its lease has not expired — and, when it ran on this
+   * host, if its process is still alive: a crashed local run does not lock the mailbox for long.
+   */
   leaseHolder(owner: string, now: number): Lease | null {
     const { lease } = this.state;
-    return lease && lease.owner !== owner && Date.parse(lease.until) > now ? lease : null;
+    if (!lease || lease.owner === owner || Date.parse(lease.until) <= now) return null;
+    return ownerIsDeadHere(lease.owner) ? null : lease;
   }
 
   updateState(change: (state: MailboxState) => MailboxState): void {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { createSmtpMailer } from '../actions/smtp-mailer.js';
 import { openCredentials } from '../auth/open-credentials.js';
 import { systemClock } from '../clock.js';
@@ -9,7 +8,7 @@ import { errorMessage, hasCode, PopfwdError } from '../errors.js';
 import { Pop3Client } from '../pop3/client.js';
 import { fetchPhase } from './fetch-phase.js';
 import { mailboxLayout } from './layout.js';
-import { Ledger } from './ledger.js';
+import { Ledger, leaseOwner } from './ledger.js';
 import { newCounters, type RunContext, toSummary } from './run-context.js';
 import type { RunOptions } from './run-options.js';
 import {
@@ -83,7 +82,7 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
   const finish = () => toSummary(counters, clock.now() - started);
 
   const ledger = await Ledger.load(store, layout, mailbox);
-  const runId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const runId = leaseOwner(randomUUID().slice(0, 8));
   const holder = ledger.leaseHolder(runId, started);
   if (holder) {
     counters.busy = `another popfwd run (${holder.owner}) is working on this mailbox until ${holder.until}`;
