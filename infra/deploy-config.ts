@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { ConfigIssue } from '../lambda/config/issues.js';
-import { configError, parseConfig, parseConfigText } from '../lambda/config/load.js';
+import {
+  configError,
+  configFileError,
+  parseConfig,
+  parseConfigText,
+} from '../lambda/config/load.js';
 import type { Config, SecretRef } from '../lambda/config/schema.js';
 import { mailboxLayout } from '../lambda/engine/layout.js';
-import { PopfwdError } from '../lambda/errors.js';
 
 /** An SSM SecureString the function uses; created outside CloudFormation (see README, Deploy). */
 export interface SecretParameter {
@@ -105,12 +109,7 @@ export const readDeployConfig = (path: string): DeployConfig => {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    const reason =
-      (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'cannot be read';
-    throw new PopfwdError('ECONFIG', `config ${path}: ${reason}`, {
-      cause,
-      context: { source: path },
-    });
+    throw configFileError(path, cause);
   }
   return deployConfig(parseConfigText(text, path), path);
 };

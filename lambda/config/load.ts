@@ -128,17 +128,22 @@ export const resolveConfigPaths = (config: Config, base: string): Config => {
   };
 };
 
+/** ECONFIG for a config file that cannot be read, saying whether it is missing. */
+export const configFileError = (path: string, cause: unknown): PopfwdError => {
+  const reason =
+    (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'cannot be read';
+  return new PopfwdError('ECONFIG', `config ${path}: ${reason}`, {
+    cause,
+    context: { source: path },
+  });
+};
+
 export const loadConfig = async (path: string): Promise<LoadedConfig> => {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    const reason =
-      (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'cannot be read';
-    throw new PopfwdError('ECONFIG', `config ${path}: ${reason}`, {
-      cause,
-      context: { source: path },
-    });
+    throw configFileError(path, cause);
   }
   const loaded = parseConfig(parseConfigText(text, path), path);
   return { ...loaded, config: resolveConfigPaths(loaded.config, dirname(resolve(path))) };

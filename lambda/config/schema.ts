@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { rulesSchema } from '../rules/schema.js';
-import { parseDuration, parseSize } from './units.js';
+import { durationSchema, sizeSchema } from './unit-schemas.js';
 
 /**
  * The configuration file (YAML or JSON), as DESIGN.md shows it. Secrets are references, never
@@ -26,30 +26,6 @@ const port = z
   .int()
   .min(1, { error: 'expected a port from 1 to 65535' })
   .max(65535, { error: 'expected a port from 1 to 65535' });
-
-const size = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  const bytes = parseSize(value);
-  if (bytes === null) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `expected a size like "25MB" or "512KiB", got ${JSON.stringify(value)}`,
-    });
-    return z.NEVER;
-  }
-  return bytes;
-});
-
-const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  const ms = parseDuration(value);
-  if (ms === null) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `expected a duration like "90s", "5m" or "1h", got ${JSON.stringify(value)}`,
-    });
-    return z.NEVER;
-  }
-  return ms;
-});
 
 /** A calendar date ("2026-12-31") or an ISO timestamp; YAML may also hand us a Date. */
 const dateValue = z.union([z.string(), z.date()]).transform((value, ctx) => {
@@ -202,12 +178,12 @@ export type StoreConfig = z.output<typeof storeSchema>;
 
 export const limitsSchema = z.strictObject({
   maxMessagesPerRun: z.number().int().min(1).default(500),
-  maxBytesPerRun: size.prefault('2GiB'),
+  maxBytesPerRun: sizeSchema.prefault('2GiB'),
   /** Hard cap for one run's wall time; the Lambda uses its own remaining time when shorter. */
-  runTimeout: duration.prefault('10m'),
+  runTimeout: durationSchema.prefault('10m'),
   maxSendsPerDay: z.number().int().min(0).default(200),
   /** Body text a rule may search; longer bodies are searched up to this size. */
-  bodyScanLimit: size.prefault('1MB'),
+  bodyScanLimit: sizeSchema.prefault('1MB'),
 });
 export type LimitsConfig = z.output<typeof limitsSchema>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseSize } from '../config/units.js';
+import { sizeSchema } from '../config/unit-schemas.js';
 import { RULE_LIMITS } from './limits.js';
 import { regexProblem, type TextMatcher } from './pattern.js';
 
@@ -169,21 +169,9 @@ const headerTestSchema = z
   })
   .transform((test): HeaderTest => test);
 
-const sizeValue = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  const bytes = parseSize(value);
-  if (bytes === null) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `expected a size like "5MB" or "100KB", got ${JSON.stringify(value)}`,
-    });
-    return z.NEVER;
-  }
-  return bytes;
-});
-
 const sizeTestSchema = z
   .strictObject(
-    { over: sizeValue.optional(), under: sizeValue.optional() },
+    { over: sizeSchema.optional(), under: sizeSchema.optional() },
     { error: 'expected { over: "5MB" } and/or { under: "100KB" }' },
   )
   .superRefine((size, ctx) => {

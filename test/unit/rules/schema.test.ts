@@ -194,7 +194,7 @@ describe('rule validation messages', () => {
       '  - { name: r, when: { size: { over: 5XB } }, then: [stop] }',
       {
         path: 'rules[0] "r".when.size.over',
-        message: 'expected a size like "5MB" or "100KB", got "5XB"',
+        message: 'expected a size like "25MB" or "512KiB", got "5XB"',
       },
     ],
     [
