@@ -545,11 +545,14 @@ export class Pop3Client implements SaslChannel {
   }
 
   #dispatch(command: WireCommand, handler: Tracked): void {
-    if (this.#failure) return handler.fail(this.#failure);
-    if (this.#pastDeadline && command.verb !== 'QUIT')
-      return handler.fail(this.#deadlineError(command.verb));
-    this.#queue.push({ command, handler });
-    this.#pump();
+    if (this.#failure) {
+      handler.fail(this.#failure);
+    } else if (this.#pastDeadline && command.verb !== 'QUIT') {
+      handler.fail(this.#deadlineError(command.verb));
+    } else {
+      this.#queue.push({ command, handler });
+      this.#pump();
+    }
   }
 
   /** Writes queued commands: one at a time, or up to the window when pipelining. */

@@ -1,10 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { stringify } from 'yaml';
 import { executeRun } from '../cli/execute-run.js';
 import { formatSummary } from '../cli/format-summary.js';
 import { type CliIO, EXIT } from '../cli/io.js';
-import { parseConfig, resolveConfigPaths } from '../config/load.js';
+import { parseConfig, parseConfigText, resolveConfigPaths } from '../config/load.js';
 import { startPop3Server } from './pop3-server.js';
 import { SAMPLE_BOSS, SAMPLE_OWNER, sampleMail } from './sample-mail.js';
 import { startSmtpCapture } from './smtp-capture.js';
@@ -13,34 +12,39 @@ import { SANDBOX_CA, SANDBOX_CERT, SANDBOX_KEY } from './tls-material.js';
 const SANDBOX_DIR = 'popfwd-sandbox';
 const PASSWORD = 'sandbox-password';
 
-/** The sandbox's config: what a real one looks like, pointed at the local servers. */
-const sandboxConfig = (pop3Port: number, smtpPort: number, now: number) => ({
-  mailbox: {
-    address: SAMPLE_OWNER,
-    pop3: { host: 'localhost', port: pop3Port, security: 'tls' },
-    smtp: { host: 'localhost', port: smtpPort, security: 'starttls' },
-    caFile: './sandbox-ca.pem',
-    auth: { method: 'password', password: { file: './pop3-password' } },
-    retention: 'keep',
-  },
-  store: { dir: './archive' },
-  rules: [
-    {
-      name: 'boss to phone',
-      when: { from: `*@${SAMPLE_BOSS.split('@')[1]}` },
-      then: [{ forward: { to: ['alice.phone@example.net'], as: 'attachment' } }, 'stop'],
-    },
-    { name: 'file newsletters', when: { isList: true }, then: [{ tag: 'newsletter' }] },
-    { name: 'invoices', when: { subject: { contains: 'invoice' } }, then: [{ tag: 'invoice' }] },
-  ],
-  vacation: {
-    enabled: true,
-    until: new Date(now + 30 * 86_400_000).toISOString().slice(0, 10),
-    subject: 'Out of office',
-    body: 'Thanks for your message. I am away and will answer when I am back.',
-    days: 7,
-  },
-});
+/** The sandbox's config as the user reads it on disk: what a real one looks like, local servers. */
+const sandboxConfig = (
+  pop3Port: number,
+  smtpPort: number,
+  now: number,
+): string => `# The sandbox's config. Its servers only live while \`npm start\` runs.
+mailbox:
+  address: ${SAMPLE_OWNER}
+  pop3: { host: localhost, port: ${pop3Port}, security: tls }
+  smtp: { host: localhost, port: ${smtpPort}, security: starttls }
+  caFile: ./sandbox-ca.pem                      # the sandbox servers' CA: TLS is verified
+  auth:
+    method: password
+    password: { file: ./pop3-password }         # a secret reference, never the secret itself
+  retention: keep                               # archive only; delete | { deleteAfterDays: 7 }
+store: { dir: ./archive }
+rules:
+  - name: boss to phone
+    when: { from: "*@${SAMPLE_BOSS.split('@')[1]}" }
+    then: [ { forward: { to: [alice.phone@example.net], as: attachment } }, stop ]
+  - name: file newsletters
+    when: { isList: true }
+    then: [ { tag: newsletter } ]
+  - name: invoices
+    when: { subject: { contains: invoice } }
+    then: [ { tag: invoice } ]
+vacation:
+  enabled: true
+  until: ${new Date(now + 30 * 86_400_000).toISOString().slice(0, 10)}
+  subject: Out of office
+  body: Thanks for your message. I am away and will answer when I am back.
+  days: 7                                       # at most one reply per sender per 7 days
+`;
 
 /**
  * `popfwd run` without a config: a local POP3 server seeded with sample mail, a local SMTP server
@@ -67,13 +71,10 @@ export const runSandbox = async (io: CliIO, options: { json: boolean }): Promise
     password: PASSWORD,
   });
   try {
-    const document = sandboxConfig(pop3.port, smtp.port, Date.now());
+    const text = sandboxConfig(pop3.port, smtp.port, Date.now());
     const configFile = join(dir, 'popfwd.sandbox.yaml');
-    await writeFile(
-      configFile,
-      `# The sandbox's config (its servers only live while the sandbox runs).\n${stringify(document)}`,
-    );
-    const { config } = parseConfig(document, configFile);
+    await writeFile(configFile, text);
+    const { config } = parseConfig(parseConfigText(text, configFile), configFile);
     const resolved = resolveConfigPaths(config, dir);
 
     if (!options.json) {
