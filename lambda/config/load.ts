@@ -98,6 +98,23 @@ const crossFieldIssues = (config: Config): ConfigIssue[] => {
   return issues;
 };
 
+/** Microsoft's submission servers refuse mail whose From is not the account (SendAsDenied). */
+const SEND_AS_ONLY = /(^|\.)(outlook\.com|office365\.com|live\.com|hotmail\.com)$/i;
+
+/** Valid, but probably not what the owner wants. */
+const configWarnings = (config: Config): string[] => {
+  const smtpHost = config.mailbox.smtp?.host ?? '';
+  if (!SEND_AS_ONLY.test(smtpHost)) return [];
+  return config.rules
+    .filter((rule) =>
+      rule.actions.some((action) => action.kind === 'forward' && action.as === 'redirect'),
+    )
+    .map(
+      (rule) =>
+        `rule "${rule.name}" forwards as redirect, which keeps the original From; ${smtpHost} refuses that (SendAsDenied) — use as: attachment or inline`,
+    );
+};
+
 /** Validates a parsed document: presets first, then the schema, then cross-field rules. */
 export const parseConfig = (raw: unknown, source: string): LoadedConfig => {
   const { document, warnings } = applyPreset(raw);
@@ -105,7 +122,7 @@ export const parseConfig = (raw: unknown, source: string): LoadedConfig => {
   if (!result.success) throw configError(source, formatIssues(result.error.issues, document));
   const issues = crossFieldIssues(result.data);
   if (issues.length > 0) throw configError(source, issues);
-  return { config: result.data, source, warnings };
+  return { config: result.data, source, warnings: [...warnings, ...configWarnings(result.data)] };
 };
 
 const resolveRef = (ref: SecretRef, base: string): SecretRef =>

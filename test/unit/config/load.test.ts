@@ -151,6 +151,27 @@ describe('parseConfig', () => {
   });
 });
 
+describe('config warnings', () => {
+  it('warns that Outlook.com refuses redirect forwards', () => {
+    const { warnings } = parseConfig(
+      {
+        mailbox: {
+          address: 'a@outlook.com',
+          preset: 'outlook',
+          auth: { clientId: '11111111-2222-3333-4444-555555555555', refreshToken: { env: 'T' } },
+        },
+        rules: [
+          { name: 'to phone', then: [{ forward: { to: ['me@phone.example'], as: 'redirect' } }] },
+        ],
+      },
+      'test.yaml',
+    );
+    expect(warnings).toEqual([
+      expect.stringMatching(/^rule "to phone" forwards as redirect.*SendAsDenied/),
+    ]);
+  });
+});
+
 describe('parseConfigText', () => {
   it('reports YAML syntax errors with their line', () => {
     expect(() => parseConfigText('mailbox:\n  address: [unclosed\n', 'broken.yaml')).toThrow(
