@@ -153,19 +153,18 @@ describe('parseConfig', () => {
 
 describe('config warnings', () => {
   it('warns that Outlook.com refuses redirect forwards', () => {
-    const { warnings } = parseConfig(
-      {
-        mailbox: {
-          address: 'a@outlook.com',
-          preset: 'outlook',
-          auth: { clientId: '11111111-2222-3333-4444-555555555555', refreshToken: { env: 'T' } },
-        },
-        rules: [
-          { name: 'to phone', then: [{ forward: { to: ['me@phone.example'], as: 'redirect' } }] },
-        ],
-      },
-      'test.yaml',
-    );
+    const text = [
+      'mailbox:',
+      '  address: a@outlook.com',
+      '  preset: outlook',
+      '  auth: { clientId: 11111111-2222-3333-4444-555555555555, refreshToken: { env: T } }',
+      'rules:',
+      '  - name: to phone',
+      '    then: [ { forward: { to: [me@phone.example], as: redirect } } ]',
+    ].join('\n');
+
+    const { warnings } = parseConfig(parseConfigText(text, 'test.yaml'), 'test.yaml');
+
     expect(warnings).toEqual([
       expect.stringMatching(/^rule "to phone" forwards as redirect.*SendAsDenied/),
     ]);
