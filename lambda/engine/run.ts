@@ -153,7 +153,16 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
       return finish();
     }
 
-    await ledger.acquireLease(runId, deadline + LEASE_GRACE_MS, clock.now());
+    try {
+      await ledger.acquireLease(runId, deadline + LEASE_GRACE_MS, clock.now());
+    } catch (error) {
+      if (!hasCode(error, 'ELEASE')) throw error;
+      // Another run started between our read and our write: it does the work, we change nothing.
+      await pop3.quit();
+      counters.busy = error.message;
+      log.info(counters.busy);
+      return finish();
+    }
     leased = true;
     for (const uidl of vanished) ledger.forget(uidl);
 
