@@ -109,7 +109,7 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
   const { pop3: server } = config.mailbox;
 
   options.onProgress?.({ phase: 'connect', done: 0, total: 0, bytes: 0 });
-  let pop3: Pop3Client;
+  let pop3: Pop3Client | undefined;
   try {
     pop3 = await Pop3Client.connect({
       host: server.host,
@@ -124,6 +124,9 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
     const stat = await pop3.login(credentials);
     log.info('logged in', { messages: stat.count, bytes: stat.size, pipelining: pop3.pipelining });
   } catch (error) {
+    // A session that did not log in is of no use; left open, its socket and timers would keep
+    // the process (a CLI run, a warm Lambda) waiting until the deadline.
+    pop3?.destroy('the login did not succeed');
     if (hasCode(error, 'EINUSE', 'ELOGINDELAY')) {
       counters.busy = `another client holds the mailbox (${error.message})`;
       log.info(counters.busy);
