@@ -66,6 +66,15 @@ export interface MailboxState {
   readonly vacation: Readonly<Record<string, string>>;
   /** Sends counted against the daily cap (UTC day). */
   readonly sends: { readonly day: string; readonly count: number };
+  /**
+   * Set when the account itself was refused (or its server-side quota is spent): no send of any
+   * message is tried before `until`, so a blocked account is not asked again on every poll.
+   */
+  readonly sendPause?: {
+    readonly until: string;
+    readonly code: ErrorCode;
+    readonly reason: string;
+  };
 }
 
 export const emptyState = (mailbox: string): MailboxState => ({

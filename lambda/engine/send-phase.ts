@@ -74,9 +74,13 @@ const classifyFailure = (error: PopfwdError, action: SendAction): Failure => {
   return { kind: 'final', countsAsAttempt: true, reason: error.message };
 };
 
-/** Sends still to do, today's count included: the cap is part of "due". */
+const isPaused = (state: MailboxState, now: number): boolean =>
+  state.sendPause !== undefined && Date.parse(state.sendPause.until) > now;
+
+/** Sends still to do, today's count and an account pause included: both are part of "due". */
 export const hasDueSends = (state: MailboxState, now: number, maxSendsPerDay: number): boolean => {
   if (state.sends.day === utcDay(now) && state.sends.count >= maxSendsPerDay) return false;
+  if (isPaused(state, now)) return false;
   return Object.values(state.pending).some((message) =>
     Object.values(message.actions).some(
       (action) =>
@@ -263,12 +267,20 @@ const sendOne = async (
           ? nextUtcDay(now)
           : now + backoff(Math.max(1, attempts)),
     ).toISOString();
+    // The account, not this message, is refused: every send waits, not only this one.
+    const pause = (current: MailboxState): Partial<MailboxState> =>
+      failure.kind === 'account' || failure.kind === 'quota'
+        ? {
+            ...refund(current),
+            sendPause: { until: notBefore, code: error.code, reason: error.message },
+          }
+        : refund(current);
     setAction(
       ctx,
       id,
       actionId,
       { ...state, status: 'pending', attempts, lastError, notBefore },
-      refund,
+      pause,
     );
     if (failure.kind === 'retry') {
       log.warn('send failed; will retry on a later run', {
@@ -309,8 +321,10 @@ export const sendPhase = async (ctx: RunContext, createMailer: () => Mailer): Pr
     return mailer;
   };
   const now = ctx.clock.now();
-  ledger.updateState((state) => ({
+  // Expired memories go: vacation replies and an account pause that is over.
+  ledger.updateState(({ sendPause, ...state }) => ({
     ...state,
+    ...(sendPause && Date.parse(sendPause.until) > now ? { sendPause } : {}),
     vacation: Object.fromEntries(
       Object.entries(state.vacation).filter(([, until]) => Date.parse(until) > now),
     ),
@@ -318,7 +332,13 @@ export const sendPhase = async (ctx: RunContext, createMailer: () => Mailer): Pr
   const order = Object.entries(ledger.state.pending).sort(([, a], [, b]) =>
     a.since.localeCompare(b.since),
   );
-  let stopped = false;
+  let stopped = isPaused(ledger.state, now);
+  if (stopped) {
+    ctx.log.info('sending is paused after the account was refused', {
+      until: ledger.state.sendPause?.until,
+      reason: ledger.state.sendPause?.reason,
+    });
+  }
   try {
     for (const [id] of order) {
       const pending = ledger.state.pending[id] as PendingMessage;
