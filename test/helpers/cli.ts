@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import type { CliIO } from '../../lambda/cli/io.js';
 import { main } from '../../lambda/cli/main.js';
 
-const sink = () => {
+const sink = (tty: boolean) => {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk, _encoding, done) {
@@ -10,22 +10,32 @@ const sink = () => {
       done();
     },
   });
-  return { stream, text: () => chunks.join('') };
+  // What a terminal looks like to the CLI (progress bar on stderr)
+  const terminal = tty ? Object.assign(stream, { isTTY: true, columns: 100 }) : stream;
+  return { stream: terminal, text: () => chunks.join('') };
 };
+
+export interface RunCliOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly signal?: AbortSignal;
+  /** stderr claims to be a terminal. */
+  readonly tty?: boolean;
+}
 
 /** Runs `popfwd …` in-process with captured output. */
 export const runCli = async (
   argv: readonly string[],
   cwd: string,
+  options: RunCliOptions = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> => {
-  const stdout = sink();
-  const stderr = sink();
+  const stdout = sink(false);
+  const stderr = sink(options.tty ?? false);
   const io: CliIO = {
     stdout: stdout.stream,
     stderr: stderr.stream,
-    env: {},
+    env: options.env ?? {},
     cwd,
-    signal: new AbortController().signal,
+    signal: options.signal ?? new AbortController().signal,
   };
   const code = await main(argv, io);
   return { code, stdout: stdout.text(), stderr: stderr.text() };
