@@ -254,8 +254,9 @@ describe('sends across runs', () => {
     expect(next).toMatchObject({ forwarded: 0, failed: 0 });
   });
 
-  it('keeps sends pending while SMTP is unavailable and sends each once when it is back', async () => {
-    // Prepare: the server turns connections away (421) during the first run
+  it('keeps sends pending while SMTP is unavailable and sends them from the archive when it is back', async () => {
+    // Prepare: the server turns connections away (421) during the first run; the messages are
+    // deleted from the POP3 server by that run
     let available = false;
     const mailbox = await engine({
       smtp: {
@@ -266,8 +267,9 @@ describe('sends across runs', () => {
       },
       mailbox: [mail('p1'), mail('p2')],
     });
-    const config = { rules: [forwardAll] };
+    const config = { rules: [forwardAll], retention: 'delete' };
     const down = await mailbox.run(config);
+    const leftOnServer = mailbox.server.mailbox.messages.length;
     available = true;
 
     // Act
@@ -277,7 +279,8 @@ describe('sends across runs', () => {
     const after = await mailbox.run(config);
 
     // Assess
-    expect(down).toMatchObject({ forwarded: 0, pendingActions: 2, alerts: [] });
+    expect(down).toMatchObject({ forwarded: 0, deleted: 2, pendingActions: 2, alerts: [] });
+    expect(leftOnServer).toBe(0);
     expect(back).toMatchObject({ fetched: 0, forwarded: 2, pendingActions: 0 });
     expect(after).toMatchObject({ forwarded: 0 });
     expect(captured(mailbox).map((sent) => sent.to)).toEqual([
