@@ -19,6 +19,9 @@ export const planMessage = async (
   const { config } = ctx;
   if (config.rules.length === 0 && !config.vacation?.enabled)
     return { status: 'evaluated', plan: emptyPlan };
+  // Rules on a message without usable headers would act on nothing (or on garbage): record it.
+  if (meta.parseError)
+    return { status: 'failed', error: `rules were not applied: ${meta.parseError}` };
   try {
     const body = needsBody(config.rules) ? await loadBody(ctx, meta) : undefined;
     const plan = evaluateRules(config.rules, {

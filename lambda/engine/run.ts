@@ -19,7 +19,8 @@ import {
   selectNew,
   selectVanished,
 } from './selection.js';
-import { hasDueSends, sendPhase } from './send-phase.js';
+import { sendPhase } from './send-phase.js';
+import { hasDueSends } from './send-policy.js';
 import type { RunSummary } from './summary.js';
 
 /** A crashed run's lease expires this long after its deadline. */

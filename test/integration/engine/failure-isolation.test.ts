@@ -100,9 +100,12 @@ describe('failure isolation', () => {
     }
     const noHeaders = await mailbox.record('hostile-no-header-colon');
     expect(noHeaders?.meta.parseError).toBe('no header fields found');
-    expect(noHeaders?.rules.status === 'evaluated' && noHeaders.rules.plan.notes).toContainEqual({
-      reason: 'no header fields found: the rules saw empty header fields',
+    expect(noHeaders?.rules).toEqual({
+      status: 'failed',
+      error: 'rules were not applied: no header fields found',
     });
+    expect((await mailbox.record('hostile-empty'))?.rules.status).toBe('failed');
+    expect(summary.failed).toBe(2);
     const longLine = await mailbox.record('hostile-header-line-1mb');
     expect(longLine?.rules.status === 'evaluated' && longLine.rules.plan.notes).toContainEqual({
       reason: expect.stringMatching(/body could not be fully parsed/),

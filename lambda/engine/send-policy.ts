@@ -1,0 +1,89 @@
+import type { ErrorCode, PopfwdError } from '../errors.js';
+import type { SendAction } from '../rules/plan.js';
+import { isFinal, type MailboxState } from './ledger-types.js';
+
+/**
+ * The send policy, as pure decisions: what is due, how long a failure waits, and which failures
+ * stop every send for the mailbox. The executor (send-phase.ts) does the I/O.
+ */
+
+/** Transient failures retry with growing pauses, then give up (and say so). */
+export const BACKOFF_MINUTES = [5, 15, 60, 180, 360] as const;
+/** Transient refusals of one message (not outages) before it is given up and reported. */
+export const MAX_SEND_ATTEMPTS = 12;
+/** Account-level refusals (blocked, not allowed to send) wait this long before the next try. */
+export const ACCOUNT_PAUSE_MS = 6 * 3_600_000;
+/** No new send starts this close to the deadline. */
+export const SEND_RESERVE_MS = 5_000;
+
+export const utcDay = (epochMs: number): string => new Date(epochMs).toISOString().slice(0, 10);
+
+export const backoff = (attempts: number): number =>
+  (BACKOFF_MINUTES[Math.min(attempts, BACKOFF_MINUTES.length) - 1] ?? 5) * 60_000;
+
+export const nextUtcDay = (epochMs: number): number => {
+  const date = new Date(epochMs);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + 1);
+};
+
+/** Codes that say this account cannot send right now; nothing else goes out in this run. */
+export const ACCOUNT_CODES: ReadonlySet<ErrorCode> = new Set([
+  'EACCOUNT',
+  'ETLS',
+  'EAUTH',
+  'EINVALIDGRANT',
+  'ESECRET',
+]);
+
+export type Failure =
+  /** The account is refused (blocked, not allowed, login broken): pause long, alert. */
+  | { readonly kind: 'account'; readonly countsAsAttempt: true }
+  /** The daily quota is spent: wait for the next UTC day. */
+  | { readonly kind: 'quota'; readonly countsAsAttempt: false }
+  /** The server could not be reached: not this message's fault, so it costs no attempt. */
+  | { readonly kind: 'connection'; readonly countsAsAttempt: false }
+  | { readonly kind: 'retry'; readonly countsAsAttempt: true }
+  | { readonly kind: 'final'; readonly countsAsAttempt: true; readonly reason: string };
+
+export const classifyFailure = (error: PopfwdError, action: SendAction): Failure => {
+  // Outlook refuses a redirect (it keeps the original From) as SendAsDenied: only this action fails.
+  if (
+    action.kind === 'forward' &&
+    action.as === 'redirect' &&
+    error.context.reason === 'send-as-denied'
+  ) {
+    return {
+      kind: 'final',
+      countsAsAttempt: true,
+      reason: `${error.message} — this server does not allow redirect; use as: attachment or inline`,
+    };
+  }
+  if (error.code === 'ESENDCAP') return { kind: 'quota', countsAsAttempt: false };
+  if (ACCOUNT_CODES.has(error.code)) return { kind: 'account', countsAsAttempt: true };
+  if (error.context.scope === 'connection' || error.code === 'EOAUTH')
+    return { kind: 'connection', countsAsAttempt: false };
+  if (error.retryable) return { kind: 'retry', countsAsAttempt: true };
+  return { kind: 'final', countsAsAttempt: true, reason: error.message };
+};
+
+export const isPaused = (state: MailboxState, now: number): boolean =>
+  state.sendPause !== undefined && Date.parse(state.sendPause.until) > now;
+
+/** Sends still to do, today's count and an account pause included: both are part of "due". */
+export const hasDueSends = (state: MailboxState, now: number, maxSendsPerDay: number): boolean => {
+  if (state.sends.day === utcDay(now) && state.sends.count >= maxSendsPerDay) return false;
+  if (isPaused(state, now)) return false;
+  return Object.values(state.pending).some((message) =>
+    Object.values(message.actions).some(
+      (action) =>
+        !isFinal(action.status) && (!action.notBefore || Date.parse(action.notBefore) <= now),
+    ),
+  );
+};
+
+export const countOpenSends = (state: MailboxState): number =>
+  Object.values(state.pending).reduce(
+    (sum, message) =>
+      sum + Object.values(message.actions).filter((action) => !isFinal(action.status)).length,
+    0,
+  );
