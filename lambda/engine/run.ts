@@ -109,7 +109,7 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
   const { pop3: server } = config.mailbox;
 
   options.onProgress?.({ phase: 'connect', done: 0, total: 0, bytes: 0 });
-  let pop3: Pop3Client;
+  let pop3: Pop3Client | undefined;
   try {
     pop3 = await Pop3Client.connect({
       host: server.host,
@@ -124,6 +124,8 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
     const stat = await pop3.login(credentials);
     log.info('logged in', { messages: stat.count, bytes: stat.size, pipelining: pop3.pipelining });
   } catch (error) {
+    // A refused login leaves the session open; nothing is marked for deletion yet.
+    pop3?.destroy('the login failed');
     if (hasCode(error, 'EINUSE', 'ELOGINDELAY')) {
       counters.busy = `another client holds the mailbox (${error.message})`;
       log.info(counters.busy);
