@@ -116,6 +116,7 @@ export const configDocument = (
     },
     store: options.store,
     rules: options.rules ?? [
+      // biome-ignore lint/suspicious/noThenProperty: the config file's own words are when/then
       { name: 'everything to my phone', then: [{ forward: { to: [FORWARD_TO] } }] },
     ],
   };
