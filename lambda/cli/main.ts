@@ -1,6 +1,7 @@
+import { verifyMailboxLogin } from '../auth/verify-mailbox-login.js';
 import { ERROR_CODES, errorMessage, isPopfwdError } from '../errors.js';
 import { archiveListCommand } from './commands/archive-list.js';
-import { authLoginCommand } from './commands/auth-login.js';
+import { createAuthLoginCommand } from './commands/auth-login.js';
 import { configCheckCommand } from './commands/config-check.js';
 import { rulesTestCommand } from './commands/rules-test.js';
 import { runCommand } from './commands/run.js';
@@ -13,7 +14,7 @@ const COMMANDS: readonly Command[] = [
   configCheckCommand,
   rulesTestCommand,
   archiveListCommand,
-  authLoginCommand,
+  createAuthLoginCommand({ verifyLogin: verifyMailboxLogin }),
 ];
 
 const help = (): string =>

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { createSmtpMailer } from '../actions/smtp-mailer.js';
 import { openCredentials } from '../auth/open-credentials.js';
 import { systemClock } from '../clock.js';
+import { readCaFile } from '../config/ca-file.js';
 import { crashPoint } from '../crash-points.js';
-import { errorMessage, hasCode, PopfwdError } from '../errors.js';
+import { errorMessage, hasCode } from '../errors.js';
 import { Pop3Client } from '../pop3/client.js';
 import { fetchPhase } from './fetch-phase.js';
 import { mailboxLayout } from './layout.js';
@@ -29,15 +29,6 @@ const LEASE_GRACE_MS = 60_000;
 /** Time kept back from fetching for DELE, QUIT, saving state and sending. */
 const fetchReserve = (budgetMs: number): number =>
   Math.min(30_000, Math.max(3_000, budgetMs * 0.1));
-
-const readCa = async (caFile: string | undefined): Promise<Buffer | undefined> => {
-  if (!caFile) return undefined;
-  try {
-    return await readFile(caFile);
-  } catch (cause) {
-    throw new PopfwdError('ECONFIG', `mailbox.caFile ${caFile} cannot be read`, { cause });
-  }
-};
 
 /** Deletes what retention chose; a refused DELE keeps that one message, nothing else changes. */
 const deleteChosen = async (
@@ -105,7 +96,7 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
     signal: options.signal,
     onProgress: options.onProgress,
   };
-  const ca = await readCa(config.mailbox.caFile);
+  const ca = await readCaFile(config.mailbox.caFile);
   const credentials = await openCredentials(config.mailbox, options.secrets, { clock, log });
   const { pop3: server } = config.mailbox;
 

@@ -15,7 +15,7 @@ export interface StubRequest {
 export interface StubResponse {
   readonly status: number;
   readonly headers?: Record<string, string>;
-  readonly body?: string;
+  readonly body?: string | Buffer;
 }
 
 export interface S3HttpStub {

@@ -81,6 +81,8 @@ const checkLine = (label: string, server: string, check: LoginCheck): string => 
 
 const POP_HINT =
   'If POP3 fails, check that POP is switched on: Outlook.com → Settings → Mail → Forwarding and IMAP → POP.';
+const SMTP_HINT =
+  'If SMTP fails, check that the app registration has the delegated permission SMTP.Send and that you accepted it when signing in. Without SMTP popfwd still archives, but cannot forward or reply.';
 
 /** Tries the stored login through the normal token path, which also proves refresh and write-back. */
 const verify = async (
@@ -98,6 +100,7 @@ const verify = async (
     `${checkLine('POP3', `${mailbox.pop3.host}:${mailbox.pop3.port}`, result.pop3)}\n${checkLine('SMTP', smtpServer, result.smtp)}\n`,
   );
   if (result.pop3.status === 'failed') io.stdout.write(`\n${POP_HINT}\n`);
+  if (result.smtp.status === 'failed') io.stdout.write(`\n${SMTP_HINT}\n`);
   const failed = result.pop3.status === 'failed' || result.smtp.status === 'failed';
   return failed ? EXIT.failed : EXIT.ok;
 };
@@ -135,5 +138,3 @@ export const createAuthLoginCommand = (deps: AuthLoginDeps = {}): Command => ({
     return verify(mailbox, secrets, client, deps.verifyLogin, io);
   },
 });
-
-export const authLoginCommand = createAuthLoginCommand();
