@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import nodemailer, { type SMTPPoolOptions } from 'nodemailer';
 import type { Credentials } from '../auth/credentials.js';
@@ -30,7 +31,9 @@ export const SMTP_TIMEOUTS = {
 const tlsOptions = (smtp: SmtpConfig, ca: string | Buffer | undefined) => ({
   rejectUnauthorized: true,
   minVersion: 'TLSv1.2' as const,
-  servername: smtp.host,
+  // SNI only for names: an IP address as servername is invalid (RFC 6066 §3) and Node warns about
+  // it; nodemailer still checks the certificate against the IP.
+  ...(isIP(smtp.host) ? {} : { servername: smtp.host }),
   // `ca` replaces Node's trust store, so the system roots go along with the extra CA
   ...(ca === undefined ? {} : { ca: [...rootCertificates, ca.toString()] }),
 });

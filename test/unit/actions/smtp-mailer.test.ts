@@ -33,6 +33,16 @@ describe('smtpTransportOptions', () => {
     });
   });
 
+  it('sends no server name for an IP address host (RFC 6066 §3), still verifying the certificate', () => {
+    const tls = smtpTransportOptions({
+      smtp: { host: '127.0.0.1', port: 587, security: 'starttls' },
+      credentials: password,
+      log: silentLog,
+    }).tls;
+
+    expect(tls).toEqual({ rejectUnauthorized: true, minVersion: 'TLSv1.2' });
+  });
+
   it('adds an extra CA to the system roots instead of replacing them', () => {
     const ca = optionsFor('starttls', { ca: '-----BEGIN CERTIFICATE-----\nTEST\n' }).tls?.ca;
 
