@@ -111,8 +111,11 @@ const connectTo = (options: NaiveReadOptions): Socket =>
       })
     : connectTcp({ host: options.host, port: options.port });
 
-/** Logs in with USER/PASS and RETRs every message; returns UIDL → message bytes. Deletes nothing. */
-export const naiveRetrieveAll = async (options: NaiveReadOptions): Promise<Map<string, Buffer>> => {
+/** Opens a session, logs in with USER/PASS and hands it to `work`; QUIT is sent only if it succeeds. */
+const withSession = async <T>(
+  options: NaiveReadOptions,
+  work: (pop: NaiveConnection) => Promise<T>,
+): Promise<T> => {
   const socket = connectTo(options);
   socket.setTimeout(options.timeoutMs ?? 10_000, () =>
     socket.destroy(new Error('naive POP3 reader: server silent')),
@@ -122,22 +125,36 @@ export const naiveRetrieveAll = async (options: NaiveReadOptions): Promise<Map<s
     statusOk(await pop.request(null, false), 'greeting');
     statusOk(await pop.request(`USER ${options.user}`, false), 'USER');
     statusOk(await pop.request(`PASS ${options.password}`, false), 'PASS');
-    const listing = await pop.request('UIDL', true);
-    statusOk(listing, 'UIDL');
-    const entries = naiveBody(listing)
-      .toString('latin1')
-      .split('\r\n')
-      .filter((line) => line !== '')
-      .map((line) => line.split(' ') as [string, string]);
-    const messages = new Map<string, Buffer>();
-    for (const [number, uidl] of entries) {
-      const reply = await pop.request(`RETR ${number}`, true);
-      statusOk(reply, `RETR ${number}`);
-      messages.set(uidl, naiveBody(reply));
-    }
+    const result = await work(pop);
     await pop.request('QUIT', false);
-    return messages;
+    return result;
   } finally {
     pop.close();
   }
 };
+
+const uidlListing = async (pop: NaiveConnection): Promise<[string, string][]> => {
+  const listing = await pop.request('UIDL', true);
+  statusOk(listing, 'UIDL');
+  return naiveBody(listing)
+    .toString('latin1')
+    .split('\r\n')
+    .filter((line) => line !== '')
+    .map((line) => line.split(' ') as [string, string]);
+};
+
+/** Logs in with USER/PASS and RETRs every message; returns UIDL → message bytes. Deletes nothing. */
+export const naiveRetrieveAll = (options: NaiveReadOptions): Promise<Map<string, Buffer>> =>
+  withSession(options, async (pop) => {
+    const messages = new Map<string, Buffer>();
+    for (const [number, uidl] of await uidlListing(pop)) {
+      const reply = await pop.request(`RETR ${number}`, true);
+      statusOk(reply, `RETR ${number}`);
+      messages.set(uidl, naiveBody(reply));
+    }
+    return messages;
+  });
+
+/** The UIDLs on the server right now, in order. Reads and deletes nothing. */
+export const naiveListUidls = (options: NaiveReadOptions): Promise<string[]> =>
+  withSession(options, async (pop) => (await uidlListing(pop)).map(([, uidl]) => uidl));

@@ -1,0 +1,61 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ConfigInput } from '../../../lambda/config/schema.js';
+import { TLS_PATHS } from '../tls-fixtures.js';
+
+/** Forwards the boss's mail (proof-mail.ts sends four). */
+const forwardRule = (): NonNullable<ConfigInput['rules']>[number] => ({
+  name: 'boss to phone',
+  when: { from: '*@boss.example' },
+  // biome-ignore lint/suspicious/noThenProperty: the config file's field is called `then`
+  then: [{ forward: { to: ['me@phone.example'], as: 'attachment' } }],
+});
+
+const vacation = (): NonNullable<ConfigInput['vacation']> => ({
+  enabled: true,
+  subject: 'Out of office: {{subject}}',
+  body: 'I am away until January.',
+  days: 7,
+});
+
+export interface ProofConfigInput {
+  readonly address: string;
+  readonly pop3Port: number;
+  /** @default 'tls' */
+  readonly pop3Security?: 'tls' | 'plain';
+  /** STARTTLS submission port of the test SMTP server; without it, no rules and no vacation. */
+  readonly smtpPort?: number;
+  /** File holding the password (a `{ file }` secret: works the same in a child and in-process). */
+  readonly passwordFile: string;
+  readonly storeDir: string;
+  readonly retention: 'keep' | 'delete';
+  readonly limits?: ConfigInput['limits'];
+}
+
+/** The config the proof tests run with: the forward rule and vacation whenever SMTP is given. */
+export const proofConfig = (input: ProofConfigInput): ConfigInput => ({
+  mailbox: {
+    address: input.address,
+    pop3: { host: '127.0.0.1', port: input.pop3Port, security: input.pop3Security ?? 'tls' },
+    ...(input.smtpPort === undefined
+      ? {}
+      : { smtp: { host: '127.0.0.1', port: input.smtpPort, security: 'starttls' as const } }),
+    caFile: TLS_PATHS.ca,
+    auth: { method: 'password', password: { file: input.passwordFile } },
+    retention: input.retention,
+  },
+  store: { dir: input.storeDir },
+  ...(input.limits ? { limits: input.limits } : {}),
+  ...(input.smtpPort === undefined ? {} : { rules: [forwardRule()], vacation: vacation() }),
+});
+
+/** Writes the config as JSON (which is YAML) into `dir`; returns its path. */
+export const writeProofConfig = async (
+  dir: string,
+  name: string,
+  input: ProofConfigInput,
+): Promise<string> => {
+  const path = join(dir, `${name}.config.json`);
+  await writeFile(path, `${JSON.stringify(proofConfig(input), null, 2)}\n`);
+  return path;
+};
