@@ -25,6 +25,10 @@ export class Pop3MessageStream extends Readable {
     });
     // Nobody may await `complete`; a connection failure must not become an unhandled rejection.
     this.complete.catch(() => {});
+    // Nor an uncaught exception: a pipelined RETR that fails (-ERR, a dropped session) before its
+    // stream is handed out has no consumer yet. Whoever reads it later still gets the error
+    // (`errored`, pipeline, `complete`).
+    this.on('error', () => {});
   }
 
   override _read(): void {

@@ -214,6 +214,34 @@ describe('Pop3Client', () => {
       expect(seen[0]).toBe(MAILBOX[1]?.data.toString('utf8'));
       expect(await client.stat()).toEqual({ count: 3, size: expect.any(Number) });
     });
+    it('hands a RETR refused while it waits in the pipeline to its consumer, not to the process as an uncaught error', async () => {
+      const server = await serve({
+        faults: {
+          onCommand: (command) =>
+            command.name === 'RETR' && command.args[0] === '2'
+              ? fault.reply('-ERR [SYS/TEMP] try again later')
+              : undefined,
+        },
+      });
+      const client = await connect(server);
+      await client.login(password);
+      const outcomes: string[] = [];
+
+      for await (const stream of client.retrieve(
+        MAILBOX.map((_, index) => ({ n: index + 1, size: 0 })),
+      )) {
+        // RETR 2 is refused while message 1 is read: its stream has no consumer yet.
+        if (stream.n === 2) await stream.complete;
+        outcomes.push(
+          await text(stream).then(
+            () => 'read',
+            (error: PopfwdError) => error.code,
+          ),
+        );
+      }
+
+      expect(outcomes).toEqual(['read', 'ESYSTEMP', 'read']);
+    });
   });
 
   describe('logging in', () => {
