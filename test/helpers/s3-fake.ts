@@ -64,8 +64,11 @@ export interface S3Fake {
   readonly uploads: Map<string, PendingUpload>;
   /** Calls of `command` so far, failed ones included. */
   calls(command: FakeCommand): number;
-  /** Fails the next `times` calls of `command` (Infinity: every call). */
-  fail(command: FakeCommand, fault: FakeFault, times?: number): void;
+  /**
+   * Fails the next `times` calls of `command` (Infinity: every call); with `key`, only the calls
+   * for keys it matches (the others go through and do not count).
+   */
+  fail(command: FakeCommand, fault: FakeFault, times?: number, key?: RegExp): void;
   restore(): void;
 }
 
@@ -88,13 +91,13 @@ export const createS3Fake = (options: S3FakeOptions = {}): S3Fake => {
   const objects = new Map<string, FakeObject>();
   const uploads = new Map<string, PendingUpload>();
   const callCounts = new Map<FakeCommand, number>();
-  const faults = new Map<FakeCommand, { fault: FakeFault; remaining: number }>();
+  const faults = new Map<FakeCommand, { fault: FakeFault; remaining: number; key?: RegExp }>();
 
   /** Counts the call, checks the bucket, and throws the fault queued for `command`, if any. */
-  const enter = (command: FakeCommand, input: { Bucket?: string }): void => {
+  const enter = (command: FakeCommand, input: { Bucket?: string; Key?: string }): void => {
     callCounts.set(command, (callCounts.get(command) ?? 0) + 1);
     const queued = faults.get(command);
-    if (queued !== undefined) {
+    if (queued !== undefined && (queued.key === undefined || queued.key.test(input.Key ?? ''))) {
       queued.remaining -= 1;
       if (queued.remaining <= 0) faults.delete(command);
       throw faultError(queued.fault);
@@ -226,8 +229,8 @@ export const createS3Fake = (options: S3FakeOptions = {}): S3Fake => {
     objects,
     uploads,
     calls: (command) => callCounts.get(command) ?? 0,
-    fail: (command, fault, times = 1) => {
-      faults.set(command, { fault, remaining: times });
+    fail: (command, fault, times = 1, key) => {
+      faults.set(command, { fault, remaining: times, ...(key ? { key } : {}) });
     },
     restore: () => mock.restore(),
   };

@@ -21,12 +21,16 @@ const vacation = (): NonNullable<ConfigInput['vacation']> => ({
 export interface ProofConfigInput {
   readonly address: string;
   readonly pop3Port: number;
-  /** @default 'tls' */
-  readonly pop3Security?: 'tls' | 'plain';
-  /** STARTTLS submission port of the test SMTP server; without it, no rules and no vacation. */
+  /** @default 'auto' */
+  readonly pipelining?: 'auto' | 'off';
+  /** Port of the test SMTP server; without it, no rules and no vacation. */
   readonly smtpPort?: number;
+  /** @default 'starttls' */
+  readonly smtpSecurity?: 'starttls' | 'plain';
   /** File holding the password (a `{ file }` secret: works the same in a child and in-process). */
   readonly passwordFile: string;
+  /** Replaces the password login, e.g. with oauth2. */
+  readonly auth?: ConfigInput['mailbox']['auth'];
   readonly storeDir: string;
   readonly retention: 'keep' | 'delete';
   readonly limits?: ConfigInput['limits'];
@@ -36,12 +40,23 @@ export interface ProofConfigInput {
 export const proofConfig = (input: ProofConfigInput): ConfigInput => ({
   mailbox: {
     address: input.address,
-    pop3: { host: '127.0.0.1', port: input.pop3Port, security: input.pop3Security ?? 'tls' },
+    pop3: {
+      host: '127.0.0.1',
+      port: input.pop3Port,
+      security: 'tls',
+      pipelining: input.pipelining ?? 'auto',
+    },
     ...(input.smtpPort === undefined
       ? {}
-      : { smtp: { host: '127.0.0.1', port: input.smtpPort, security: 'starttls' as const } }),
+      : {
+          smtp: {
+            host: '127.0.0.1',
+            port: input.smtpPort,
+            security: input.smtpSecurity ?? 'starttls',
+          },
+        }),
     caFile: TLS_PATHS.ca,
-    auth: { method: 'password', password: { file: input.passwordFile } },
+    auth: input.auth ?? { method: 'password', password: { file: input.passwordFile } },
     retention: input.retention,
   },
   store: { dir: input.storeDir },

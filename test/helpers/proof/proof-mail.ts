@@ -38,8 +38,12 @@ const PLAN: readonly { readonly from: Sender; readonly big?: true }[] = [
   { from: 'bob' },
 ];
 
-/** Forwards and vacation replies a complete run of PLAN sends: 4 boss mails; boss, bob, carol, dave. */
-export const PLANNED_SENDS = { forwards: 4, replies: 4 } as const;
+/**
+ * What a complete run of PLAN sends: 4 forwards (the boss's mail) and 4 vacation replies (boss,
+ * bob, carol, dave). `actions` counts what is planned before the once-per-sender rule skips the
+ * repeats: the forwards and a vacation action for each of the 10 answerable messages.
+ */
+export const PLANNED_SENDS = { forwards: 4, replies: 4, actions: 14 } as const;
 
 const base64Lines = (data: Buffer): string =>
   (data.toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
