@@ -31,6 +31,10 @@ export interface ProofConfigInput {
   readonly passwordFile: string;
   /** Replaces the password login, e.g. with oauth2. */
   readonly auth?: ConfigInput['mailbox']['auth'];
+  /** Replace the forward rule (with SMTP only). */
+  readonly rules?: ConfigInput['rules'];
+  /** @default true (with SMTP only) */
+  readonly vacation?: boolean;
   readonly storeDir: string;
   readonly retention: 'keep' | 'delete';
   readonly limits?: ConfigInput['limits'];
@@ -61,7 +65,12 @@ export const proofConfig = (input: ProofConfigInput): ConfigInput => ({
   },
   store: { dir: input.storeDir },
   ...(input.limits ? { limits: input.limits } : {}),
-  ...(input.smtpPort === undefined ? {} : { rules: [forwardRule()], vacation: vacation() }),
+  ...(input.smtpPort === undefined
+    ? {}
+    : {
+        rules: input.rules ?? [forwardRule()],
+        ...(input.vacation === false ? {} : { vacation: vacation() }),
+      }),
 });
 
 /** Writes the config as JSON (which is YAML) into `dir`; returns its path. */
