@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { errorMessage } from '../errors.js';
+import { errorMessage, hasCode } from '../errors.js';
 import type { Log } from '../log.js';
 import type { Pop3Client } from '../pop3/client.js';
 import type { MessagePlan } from '../rules/plan.js';
@@ -7,6 +7,7 @@ import { type ArchiveOutcome, archiveMessage } from './archive-message.js';
 import type { ActionState, PendingMessage, SeenEntry } from './ledger-types.js';
 import { encodeRecord, type MessageRecord } from './message-record.js';
 import { planMessage } from './plan-message.js';
+import { clearFetchFailures, isServerSideFetchFailure, recordFetchFailure } from './quarantine.js';
 import type { RunContext } from './run-context.js';
 import type { ServerMessage } from './selection.js';
 
@@ -182,14 +183,34 @@ export const fetchPhase = async (
   for await (const stream of pop3.retrieve(fresh, shouldIssue)) {
     const message = byNumber.get(stream.n) as ServerMessage;
     const log = ctx.log.child({ uidl: message.uidl });
-    const outcome = await archiveMessage({
-      store: ctx.store,
-      layout: ctx.layout,
-      uidl: message.uidl,
-      stream,
-      sizeHint: message.size,
-      now: clock.now(),
-    });
+    let outcome: ArchiveOutcome;
+    try {
+      outcome = await archiveMessage({
+        store: ctx.store,
+        layout: ctx.layout,
+        uidl: message.uidl,
+        stream,
+        sizeHint: message.size,
+        now: clock.now(),
+      });
+    } catch (error) {
+      if (isServerSideFetchFailure(error)) {
+        ledger.updateState((state) => recordFetchFailure(state, message.uidl, error, clock.now()));
+      }
+      // A RETR refused with -ERR leaves the session usable: skip this one message, go on.
+      if (!hasCode(error, 'ECOMMAND', 'ESYSTEMP', 'ESYSPERM')) throw error;
+      counters.failed += 1;
+      log.error(
+        'the server refused to send this message; it stays on the server and is tried again',
+        {
+          error: errorMessage(error),
+        },
+      );
+      continue;
+    }
+    if (ledger.state.fetchFailures?.[message.uidl]) {
+      ledger.updateState((state) => clearFetchFailures(state, [message.uidl]));
+    }
     counters.fetched += 1;
     if (!(await afterArchive(ctx, message, outcome, log)) && outcome.kind === 'conflict') {
       log.warn(

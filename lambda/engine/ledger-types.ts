@@ -75,6 +75,17 @@ export interface MailboxState {
     readonly code: ErrorCode;
     readonly reason: string;
   };
+  /** Messages the server failed to deliver, by UIDL, so one bad message cannot block the rest. */
+  readonly fetchFailures?: Readonly<Record<string, FetchFailure>>;
+}
+
+export interface FetchFailure {
+  /** Failures in a row; reset by a successful fetch. */
+  readonly count: number;
+  readonly code: ErrorCode;
+  readonly message: string;
+  /** ISO; set once `count` reaches the limit: the message is not fetched again before. */
+  readonly quarantinedUntil?: string;
 }
 
 export const emptyState = (mailbox: string): MailboxState => ({

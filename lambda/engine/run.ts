@@ -4,11 +4,12 @@ import { openCredentials } from '../auth/open-credentials.js';
 import { systemClock } from '../clock.js';
 import { readCaFile } from '../config/ca-file.js';
 import { crashPoint } from '../crash-points.js';
-import { errorMessage, hasCode } from '../errors.js';
+import { type ErrorCode, errorMessage, hasCode } from '../errors.js';
 import { Pop3Client } from '../pop3/client.js';
 import { fetchPhase } from './fetch-phase.js';
 import { mailboxLayout } from './layout.js';
 import { Ledger, leaseOwner } from './ledger.js';
+import { clearFetchFailures, QUARANTINE_AFTER, quarantined } from './quarantine.js';
 import { newCounters, type RunContext, toSummary } from './run-context.js';
 import type { RunOptions } from './run-options.js';
 import {
@@ -135,11 +136,27 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
         count: listing.duplicates.size,
       });
     }
-    const fresh = selectNew(listing, ledger.seen);
+    const setAside = quarantined(ledger.state, clock.now());
+    const fresh = selectNew(listing, ledger.seen).filter((message) => !setAside.has(message.uidl));
     const vanished = selectVanished(listing, ledger.seen);
+    const listed = new Set(listing.messages.map((message) => message.uidl));
+    const stuck = [...setAside].filter(([uidl]) => listed.has(uidl));
+    if (stuck.length > 0) {
+      const [, first] = stuck[0] as [
+        string,
+        { code: ErrorCode; message: string; quarantinedUntil?: string },
+      ];
+      const message = `${stuck.length} message(s) could not be read ${QUARANTINE_AFTER} times in a row and stay on the server, set aside until ${first.quarantinedUntil} (UIDL ${stuck.map(([uidl]) => uidl).join(', ')}): ${first.message}`;
+      counters.alerts.push({ code: first.code, message });
+      log.warn(message);
+    }
+    const forgottenFailures = Object.keys(ledger.state.fetchFailures ?? {}).filter(
+      (uidl) => !listed.has(uidl),
+    );
     const work =
       fresh.length > 0 ||
       vanished.length > 0 ||
+      forgottenFailures.length > 0 ||
       selectDeletions(listing, ledger.seen, config.mailbox.retention, clock.now()).length > 0 ||
       hasDueSends(ledger.state, clock.now(), config.limits.maxSendsPerDay);
     if (!work) {
@@ -160,6 +177,8 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
     }
     leased = true;
     for (const uidl of vanished) ledger.forget(uidl);
+    if (forgottenFailures.length > 0)
+      ledger.updateState((state) => clearFetchFailures(state, forgottenFailures));
 
     await fetchPhase(ctx, pop3, fresh);
     // Everything chosen for deletion must be durably known as archived before QUIT commits it.
