@@ -16,11 +16,12 @@ import { openStore } from './stores/open-store.js';
  */
 const { config } = readDeployedConfig();
 const logger = createLambdaLogger(config.mailbox.address);
+const ssmClient = new SSMClient({});
 
 export const handler = createHandler({
   config,
   store: openStore(config.store),
-  secrets: openSecretStore({ ssmClient: new SSMClient({}) }),
+  openSecrets: () => openSecretStore({ ssmClient }),
   run: runMailbox,
   metrics: createRunMetrics(config.mailbox.address),
   logFor: (context) => {

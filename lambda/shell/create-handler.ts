@@ -19,7 +19,11 @@ import { DEADLINE_MARGIN_MS, runDeadline } from './deadline.js';
 export interface HandlerDependencies {
   readonly config: Config;
   readonly store: BlobStore;
-  readonly secrets: SecretStore;
+  /**
+   * A secret store for one invocation: its cache must not outlive the run, or a warm container
+   * would keep using a password or refresh token the owner has since replaced in SSM.
+   */
+  readonly openSecrets: () => SecretStore;
   /** The engine: `runMailbox` in production. */
   readonly run: (options: RunOptions) => Promise<RunSummary>;
   readonly metrics: MetricsSink;
@@ -66,7 +70,7 @@ export const createHandler = (deps: HandlerDependencies): ScheduledHandler => {
       const summary = await deps.run({
         config: deps.config,
         store: deps.store,
-        secrets: deps.secrets,
+        secrets: deps.openSecrets(),
         log,
         clock,
         deadline,

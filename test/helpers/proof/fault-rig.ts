@@ -187,7 +187,7 @@ export const startFaultRig = async (options: FaultRigOptions): Promise<FaultRig>
       const handler = createHandler({
         config,
         store,
-        secrets: secrets.store,
+        openSecrets: () => secrets.store,
         run: runMailbox,
         metrics: sinkInto(metrics),
         logFor: () => memoryLog(records),

@@ -150,7 +150,7 @@ describeWithDovecot('full runs over OAuth2 (Dovecot oauth2 passdb, smtp-server X
     const handler = createHandler({
       config,
       store: createLocalStore(join(dir, 'data')),
-      secrets: openSecretStore({ env: {} }),
+      openSecrets: () => openSecretStore({ env: {} }),
       run: runMailbox,
       metrics: sink,
       logFor: () => memoryLog(records),

@@ -34,7 +34,7 @@ const setup = (run: (options: RunOptions) => Promise<RunSummary>) => {
   const handler = createHandler({
     config,
     store,
-    secrets,
+    openSecrets: () => secrets,
     run,
     clock: fixedClock(NOW),
     deadlineMarginMs: 15_000,
@@ -61,6 +61,30 @@ describe('createHandler', () => {
     expect(run).toHaveBeenCalledWith(
       expect.objectContaining({ config, store, secrets, deadline: NOW + 285_000 }),
     );
+  });
+
+  it('opens the secrets afresh for every invocation, so a warm container sees replaced secrets', async () => {
+    // Prepare
+    const stores: SecretStore[] = [{} as SecretStore, {} as SecretStore];
+    const run = vi.fn(async (_options: RunOptions) => runSummary());
+    const handler = createHandler({
+      config,
+      store,
+      openSecrets: () => stores.shift() as SecretStore,
+      run,
+      logFor: () => memoryLog(),
+      metrics: { addMetric: () => {}, publishStoredMetrics: () => {} },
+    });
+
+    // Act
+    await handler({}, lambdaContext(300_000));
+    await handler({}, lambdaContext(300_000));
+
+    // Assess
+    const [first, second] = run.mock.calls.map(([options]) => options.secrets);
+    expect(first).toBeDefined();
+    expect(second).not.toBe(first);
+    expect(stores).toEqual([]);
   });
 
   it('resolves the run summary and publishes its metrics', async () => {
