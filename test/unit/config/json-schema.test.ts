@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseConfig } from '../../../lambda/config/load.js';
@@ -19,20 +19,12 @@ const SCHEMA_FILE = join(root, 'schema/popfwd.schema.json');
 const committed = readFileSync(SCHEMA_FILE, 'utf8');
 const schema = JSON.parse(committed) as Record<string, unknown>;
 
-/**
- * A real JSON Schema validator: the one aws-cdk-lib bundles (jsonschema), so the project needs no
- * dependency of its own for this test.
- */
-const { Validator } = createRequire(createRequire(import.meta.url).resolve('aws-cdk-lib'))(
-  'jsonschema',
-) as {
-  Validator: new () => {
-    validate(value: unknown, schema: unknown): { valid: boolean; errors: { stack: string }[] };
-  };
-};
-const validator = new Validator();
+/** A real JSON Schema (draft 2020-12) validator, as editors use one. */
+const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
 const schemaErrors = (document: unknown): string[] =>
-  validator.validate(document, schema).errors.map((error) => error.stack);
+  validate(document)
+    ? []
+    : (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`);
 
 const popfwdAccepts = (document: unknown): boolean => {
   try {
