@@ -53,11 +53,16 @@ export const createLocalStore = (root: string, options: LocalStoreOptions = {}):
   const tempMaxAgeMs = options.tempMaxAgeMs ?? 3_600_000;
   const pathOf = (key: string): string => join(base, ...validateKey(key).split('/'));
 
+  // Made once per store (one run), not once per write. A directory removed behind a running store
+  // fails its next write, and the next run makes it again.
+  const madeDirs = new Set<string>();
   const prepareDir = async (path: string, key: string): Promise<string> => {
     const dir = dirname(path);
+    if (madeDirs.has(dir)) return dir;
     await mkdir(dir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
       throw fsError(error, 'mkdir', key);
     });
+    madeDirs.add(dir);
     return dir;
   };
 
