@@ -191,6 +191,7 @@ const monitoringFromTemplate = async (
 
 const main = async (): Promise<void> => {
   ensureTools(['dovecot']);
+  const commit = popfwdCommit(PROJECT_DIR);
   const scratch = await mkdtemp(join(tmpdir(), 'popfwd-bench-bundle-'));
   await mkdir(WORK_DIR, { recursive: true });
   try {
@@ -297,7 +298,7 @@ const main = async (): Promise<void> => {
       '## The Lambda: bundle, cold init, empty poll, monthly cost (`npm run bench:bundle`)',
       '',
       `Measured ${today()} on ${formatMachine(describeMachine())}, Node ${versions.node()} ` +
-        `(the Lambda runs Node 24 on arm64), popfwd ${popfwdCommit(PROJECT_DIR)}.`,
+        `(the Lambda runs Node 24 on arm64), popfwd ${commit}.`,
       '',
       '### Bundle size',
       '',

@@ -76,7 +76,12 @@ const runOnce = async (
   return { ...(await readAll(reader, env, latency)), tool, rttMs: latency.rttMs };
 };
 
-const render = (env: BenchEnvironment, samples: readonly Sample[], load: [number, number]) => {
+const render = (
+  env: BenchEnvironment,
+  samples: readonly Sample[],
+  load: [number, number],
+  commit: string,
+) => {
   const rows: string[][] = [];
   const goals: string[][] = [];
   let worstRss = 0;
@@ -114,7 +119,7 @@ const render = (env: BenchEnvironment, samples: readonly Sample[], load: [number
     '',
     `Measured ${today()} on ${formatMachine(describeMachine())}; 1-minute load average ` +
       `${load[0].toFixed(1)} → ${load[1].toFixed(1)}. Node ${versions.node()}, Dovecot ` +
-      `${versions.dovecot()}, mpop ${versions.mpop()}, popfwd ${popfwdCommit(PROJECT_DIR)}.`,
+      `${versions.dovecot()}, mpop ${versions.mpop()}, popfwd ${commit}.`,
     '',
     `The same mailbox as the pipeline benchmark (${env.mailbox.count} messages, ` +
       `${(env.wireBytes / 1e6).toFixed(1)} MB on the wire, one of them 41 MB). bench/pop3-reader.ts ` +
@@ -131,6 +136,7 @@ const render = (env: BenchEnvironment, samples: readonly Sample[], load: [number
 };
 
 const main = async (): Promise<void> => {
+  const commit = popfwdCommit(PROJECT_DIR);
   const count = setting('POPFWD_BENCH_COUNT', 1000);
   const reps = setting('POPFWD_BENCH_REPS', 7);
   const env = await setUpEnvironment(['mpop'], { count });
@@ -162,7 +168,7 @@ const main = async (): Promise<void> => {
     await env.stop();
   }
   load[1] = loadAverage();
-  const report = render(env, samples, load);
+  const report = render(env, samples, load, commit);
   await writeSection(BENCHMARKS_MD, 'pop3', report);
   process.stdout.write(`${report}\n`);
 };

@@ -153,7 +153,7 @@ const verdict = (met: boolean): string => (met ? 'met' : '**missed**');
 const renderReport = (
   env: BenchEnvironment,
   samples: readonly Sample[],
-  context: { load: [number, number]; forwarded: number },
+  context: { load: [number, number]; forwarded: number; commit: string },
 ): string => {
   const rows: string[][] = [];
   const goals: string[][] = [];
@@ -202,7 +202,7 @@ const renderReport = (
       `${context.load[0].toFixed(1)} at the start, ${context.load[1].toFixed(1)} at the end ` +
       '(the machine is shared). ' +
       `Node ${versions.node()}, Dovecot ${versions.dovecot()}, mpop ${versions.mpop()}, ` +
-      `fetchmail ${versions.fetchmail()}, popfwd ${popfwdCommit(PROJECT_DIR)}.`,
+      `fetchmail ${versions.fetchmail()}, popfwd ${context.commit}.`,
     '',
     `Mailbox: ${env.mailbox.count} messages (test/helpers/corpus.ts, seed 6, with the 30 MB ` +
       `message), ${(env.wireBytes / 1e6).toFixed(1)} MB as RETR delivers it; POP3 over implicit ` +
@@ -229,6 +229,8 @@ const renderReport = (
 };
 
 const main = async (): Promise<void> => {
+  // What is measured is what gets built now, whatever changes later in the worktree.
+  const commit = popfwdCommit(PROJECT_DIR);
   buildCli();
   const count = setting('POPFWD_BENCH_COUNT', 1000);
   const env = await setUpEnvironment(['mpop', 'fetchmail'], { count });
@@ -242,7 +244,11 @@ const main = async (): Promise<void> => {
     await env.stop();
   }
   const forwarded = samples.find((sample) => sample.tool === 'popfwd')?.forwarded ?? 0;
-  const report = renderReport(env, samples, { load: [loadStart, loadAverage()], forwarded });
+  const report = renderReport(env, samples, {
+    load: [loadStart, loadAverage()],
+    forwarded,
+    commit,
+  });
   await mkdir(join(WORK_DIR, 'results'), { recursive: true });
   await writeFile(join(WORK_DIR, 'results', 'pipeline.json'), JSON.stringify(samples, null, 2));
   await writeSection(BENCHMARKS_MD, 'pipeline', report);
