@@ -10,17 +10,13 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { build, type Metafile } from 'esbuild';
 import { buildApp } from '../../infra/build-app.js';
+import { BUNDLE_ALIASES, CREATE_REQUIRE_BANNER } from '../../infra/mail-forwarder.js';
 import { embedConfig } from '../../lambda/deploy/deployed-config.js';
-
-/** infra/mail-forwarder.ts: CREATE_REQUIRE_BANNER. */
-const BANNER =
-  "import { createRequire as popfwdCreateRequire } from 'node:module'; " +
-  'const require = popfwdCreateRequire(import.meta.url);';
 
 /**
  * NodejsFunction's esbuild arguments for the MailForwarder's bundling props: runtime NODEJS_24_X
  * (target node24), ESM (index.mjs), minify, source map without sources, AWS SDK bundled (no
- * externals), mainFields module,main, the banner, and the config embedded through `define`.
+ * externals), mainFields module,main, the banner, the aliases, and the config through `define`.
  */
 export const buildBundle = async (
   projectDir: string,
@@ -40,7 +36,8 @@ export const buildBundle = async (
     sourcemap: true,
     sourcesContent: false,
     mainFields: ['module', 'main'],
-    banner: { js: BANNER },
+    banner: { js: CREATE_REQUIRE_BANNER },
+    alias: BUNDLE_ALIASES,
     define: embedConfig(document),
     metafile: true,
     logLevel: 'warning',
@@ -75,13 +72,11 @@ export interface PackageShare {
 }
 
 const packageOf = (input: string): { name: string; root: string } | null => {
-  const match = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input);
+  const match = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\/(.*)$/.exec(input);
   if (!match?.[1] || !match[2]) return null;
-  // Two builds of one package (e.g. lib/ and dist/esm/) count as two copies as well.
-  const rest = input.slice(match[1].length + 1).split('/');
-  const build =
-    rest.length > 2 && /^(dist|lib|es|esm|cjs|build)$/.test(rest[0] ?? '') ? `/${rest[0]}` : '';
-  return { name: match[2], root: `${match[1]}${build}` };
+  // An ESM and a CommonJS build of one package (dist/esm/ and dist/cjs/) are two copies as well.
+  const build = /(^|\/)(esm|cjs|commonjs|mjs)\//.exec(match[3] ?? '')?.[2];
+  return { name: match[2], root: build ? `${match[1]} (${build})` : match[1] };
 };
 
 /** Output bytes per package (or per source folder of this project), largest first. */
