@@ -388,12 +388,20 @@ const main = async (): Promise<void> => {
         ],
       ),
       '',
-      `Goal < $${GOALS.monthlyUsd.toFixed(2)}: polling ` +
-        `${polling(coldLines, 'usd') < GOALS.monthlyUsd ? 'met' : '**missed**'} even at list ` +
-        `prices; the whole stack ${total(coldLines, 'usdAfterFreeTier') < GOALS.monthlyUsd ? 'meets it only inside the free tier' : '**misses it**'}` +
-        ` — the monitoring is what costs (${metricNames.size} custom metrics, ` +
-        `${monitoring.alarmMetrics} alarm metrics, ${monitoring.dashboards} dashboard): see the ` +
-        'analysis below.',
+      `Goal < $${GOALS.monthlyUsd.toFixed(2)}: the polling itself costs ` +
+        `${formatUsd(polling(warmLines, 'usd'))}–${formatUsd(polling(coldLines, 'usd'))} at list ` +
+        `prices (${polling(warmLines, 'usd') < GOALS.monthlyUsd ? 'met' : '**missed**'}) and ` +
+        `${formatUsd(polling(coldLines, 'usdAfterFreeTier'))} inside the always-free tier ` +
+        `(${polling(coldLines, 'usdAfterFreeTier') < GOALS.monthlyUsd ? 'met' : '**missed**'}); ` +
+        `the monitoring adds ${formatUsd(total(warmLines.slice(POLLING_LINES), 'usd'))} at list ` +
+        `prices (${metricNames.size} custom metrics, ${monitoring.alarmMetrics} alarm metrics, ` +
+        `${monitoring.dashboards} dashboard) unless the account's free CloudWatch allowance covers ` +
+        `it. ${
+          inputs.ssmGetsPerPoll < 1
+            ? 'The refresh token was read from SSM once per environment (the secret store cached ' +
+              'it), so GetParameter counts depend on how long environments live.'
+            : 'The refresh token is read from SSM on every poll.'
+        }`,
     ].join('\n');
     await writeSection(BENCHMARKS_MD, 'bundle', report);
     process.stdout.write(`${report}\n`);

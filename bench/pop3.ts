@@ -4,6 +4,7 @@
  * delivering to /dev/null, on loopback and with 50 ms round trips; runs alternate.
  * Writes the "pop3" section of BENCHMARKS.md. POPFWD_BENCH_REPS (default 7), POPFWD_BENCH_COUNT.
  */
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   describeMachine,
@@ -166,6 +167,8 @@ const main = async (): Promise<void> => {
     }
   } finally {
     await env.stop();
+    // The last runs' archives and maildirs: ~200 MB each.
+    await rm(join(WORK_DIR, 'runs'), { recursive: true, force: true });
   }
   load[1] = loadAverage();
   const report = render(env, samples, load, commit);

@@ -7,7 +7,7 @@
  * 50 ms, about 100 s per run; default 3), POPFWD_BENCH_COUNT (messages besides the 30 MB one;
  * default 1000 — smaller only to try the harness).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   describeMachine,
@@ -242,6 +242,8 @@ const main = async (): Promise<void> => {
   } finally {
     await smtp.close();
     await env.stop();
+    // The last runs' archives and maildirs: ~200 MB each.
+    await rm(join(WORK_DIR, 'runs'), { recursive: true, force: true });
   }
   const forwarded = samples.find((sample) => sample.tool === 'popfwd')?.forwarded ?? 0;
   const report = renderReport(env, samples, {
