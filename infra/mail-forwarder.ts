@@ -21,9 +21,16 @@ import { validateTiming } from './validate-timing.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Lets CommonJS dependencies (nodemailer, mailparser) `require` inside the ESM bundle. */
-const CREATE_REQUIRE_BANNER =
+export const CREATE_REQUIRE_BANNER =
   "import { createRequire as popfwdCreateRequire } from 'node:module'; " +
   'const require = popfwdCreateRequire(import.meta.url);';
+
+/**
+ * One copy of libmime: @zone-eu/mailsplit require()s its CommonJS build while popfwd and mailparser
+ * import its ESM build, which would put both in the bundle (95 KB). Paths are relative to the
+ * project root, where esbuild runs.
+ */
+export const BUNDLE_ALIASES = { libmime: './node_modules/libmime/dist/cjs/libmime.js' } as const;
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export type LambdaLogLevel = (typeof LOG_LEVELS)[number];
@@ -197,6 +204,9 @@ export class MailForwarder extends Construct {
         // Ship the SDK we tested (conditional writes need client-s3 >= 3.700), not the runtime's.
         bundleAwsSDK: true,
         define: embedConfig(props.config.document),
+        esbuildArgs: Object.fromEntries(
+          Object.entries(BUNDLE_ALIASES).map(([name, path]) => [`--alias:${name}`, path]),
+        ),
       },
     });
   }

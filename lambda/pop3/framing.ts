@@ -42,6 +42,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 const DOT = 0x2e;
 const CR_BYTE = Buffer.from([CR]);
+const LF_DOT = Buffer.from([LF, DOT]);
 
 const protocolError = (message: string, code: 'EPROTOCOL' | 'ESIZE' = 'EPROTOCOL') =>
   new PopfwdError(code, message, { retryable: code === 'EPROTOCOL' });
@@ -160,7 +161,8 @@ export class ReplyParser {
   /**
    * The body state machine. `start` marks the run of bytes to hand out as one slice; a stuffed dot
    * is dropped by ending the run before it; ".\r" at a line start is held until the next byte says
-   * whether it is the terminator or stuffing.
+   * whether it is the terminator or stuffing. Only lines that start with a dot need a decision, so
+   * the scan jumps from one LF "." to the next instead of visiting every line.
    */
   #readBody(chunk: Buffer, offset: number, handler: ReplyHandler): number {
     let i = offset;
@@ -191,12 +193,14 @@ export class ReplyParser {
           continue;
         }
       }
-      const lf = chunk.indexOf(LF, i);
-      if (lf === -1) {
+      const dotLine = chunk.indexOf(LF_DOT, i);
+      if (dotLine === -1) {
+        // No line in the rest of this chunk starts with a dot; the next chunk may.
+        this.#atLineStart = chunk[length - 1] === LF;
         i = length;
         break;
       }
-      i = lf + 1;
+      i = dotLine + 1;
       this.#atLineStart = true;
     }
     if (i > start) this.#emit(handler, chunk.subarray(start, i));

@@ -26,7 +26,7 @@ import {
   type TempFile,
   writeTempFile,
 } from './local-files.js';
-import { acquireLock } from './local-lock.js';
+import { acquireLock, type ReleaseLock } from './local-lock.js';
 import { copyInBatches, guardReadStream } from './stream-io.js';
 
 export interface LocalStoreOptions {
@@ -53,28 +53,44 @@ export const createLocalStore = (root: string, options: LocalStoreOptions = {}):
   const tempMaxAgeMs = options.tempMaxAgeMs ?? 3_600_000;
   const pathOf = (key: string): string => join(base, ...validateKey(key).split('/'));
 
+  // Made once per store (one run), not once per write. A directory removed behind a running store
+  // fails its next write, and the next run makes it again.
+  const madeDirs = new Set<string>();
   const prepareDir = async (path: string, key: string): Promise<string> => {
     const dir = dirname(path);
+    if (madeDirs.has(dir)) return dir;
     await mkdir(dir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
       throw fsError(error, 'mkdir', key);
     });
+    madeDirs.add(dir);
     return dir;
+  };
+
+  /** Hard-links a complete temp file under `path`, never replacing; false when `path` exists. */
+  const linkNew = async (temp: TempFile, path: string, key: string): Promise<boolean> => {
+    try {
+      await link(temp.path, path);
+    } catch (error) {
+      if (hasErrno(error, 'EEXIST')) return false;
+      throw fsError(error, 'link', key);
+    }
+    await syncDir(dirname(path), key);
+    return true;
   };
 
   /** Links a complete temp file under `path`; false when `path` already exists. */
   const linkOnce = async (temp: TempFile, path: string, key: string): Promise<boolean> => {
-    const dir = dirname(path);
     try {
-      await link(temp.path, path);
-    } catch (error) {
+      if (await linkNew(temp, path, key)) return true;
       // 'exists' lets the caller delete its copy, so it must really be a stored file.
-      if (hasErrno(error, 'EEXIST') && (await isFile(path))) return false;
-      throw fsError(error, 'link', key);
+      if (await isFile(path)) return false;
+      const inTheWay = Object.assign(new Error(`${path} exists and is not a file`), {
+        code: 'EEXIST',
+      });
+      throw fsError(inTheWay, 'link', key);
     } finally {
       await removeQuietly(temp.path);
     }
-    await syncDir(dir, key);
-    return true;
   };
 
   const lock = (path: string, key: string) =>
@@ -84,23 +100,54 @@ export const createLocalStore = (root: string, options: LocalStoreOptions = {}):
     path: string,
     key: string,
     body: Buffer,
-    ifVersion: string | undefined,
+    ifVersion: string,
   ): Promise<string> => {
     const dir = await prepareDir(path, key);
     const release = await lock(path, key);
     try {
-      if (ifVersion !== undefined && (await readDocument(path, key))?.version !== ifVersion) {
+      if ((await readDocument(path, key))?.version !== ifVersion) {
         throw conflict(key, 'the document changed or is gone');
       }
       const temp = await writeTempFile(dir, key, (handle) => writeAll(handle, body, key));
-      try {
-        await rename(temp.path, path);
-      } catch (error) {
+      return await replaceWith(temp, path, key, body);
+    } finally {
+      await release();
+    }
+  };
+
+  /** Renames a complete temp file over `path` (the caller holds the lock) and syncs the dir. */
+  const replaceWith = async (temp: TempFile, path: string, key: string, body: Buffer) => {
+    try {
+      await rename(temp.path, path);
+    } catch (error) {
+      await removeQuietly(temp.path);
+      throw fsError(error, 'rename', key);
+    }
+    await syncDir(dirname(path), key);
+    return documentVersion(temp.ino, body);
+  };
+
+  /**
+   * An unconditional write. A new key is linked without the lock: no compare-and-swap can be in
+   * progress on a document that does not exist (a delete takes the lock too). An existing one is
+   * replaced under the lock, so it never lands between another writer's check and its rename.
+   */
+  const putAnyway = async (path: string, key: string, body: Buffer): Promise<string> => {
+    const dir = await prepareDir(path, key);
+    const temp = await writeTempFile(dir, key, (handle) => writeAll(handle, body, key));
+    let release: ReleaseLock;
+    try {
+      if (await linkNew(temp, path, key)) {
         await removeQuietly(temp.path);
-        throw fsError(error, 'rename', key);
+        return documentVersion(temp.ino, body);
       }
-      await syncDir(dir, key);
-      return documentVersion(temp.ino, body);
+      release = await lock(path, key);
+    } catch (error) {
+      await removeQuietly(temp.path);
+      throw error;
+    }
+    try {
+      return await replaceWith(temp, path, key, body);
     } finally {
       await release();
     }
@@ -130,6 +177,7 @@ export const createLocalStore = (root: string, options: LocalStoreOptions = {}):
 
     async putDocument(key, body, options: PutDocumentOptions = {}) {
       const path = pathOf(key);
+      if (options.ifVersion === undefined) return putAnyway(path, key, body);
       if (options.ifVersion !== null) return putLocked(path, key, body, options.ifVersion);
       const dir = await prepareDir(path, key);
       const temp = await writeTempFile(dir, key, (handle) => writeAll(handle, body, key));
