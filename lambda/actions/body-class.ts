@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
 
 /**
@@ -20,28 +21,49 @@ export interface BodyClassifier {
   result(): BodyClass;
 }
 
-/** A byte-level scanner fed in chunks; a CRLF split across two chunks is still a CRLF. */
+/**
+ * A scanner fed in chunks; a CRLF split across two chunks is still a CRLF. It jumps between CR and
+ * LF positions with Buffer.indexOf and checks 8-bit with isAscii: native scans, no per-byte loop
+ * (a forward of a 25 MB original scans it before sending).
+ */
 export const createBodyClassifier = (): BodyClassifier => {
   let eightBit = false;
   let binary = false;
+  /** Octets of the current line so far, CR excluded. */
   let lineOctets = 0;
   let previous = -1;
+  const scan = (chunk: Buffer): boolean => {
+    if (!eightBit && !isAscii(chunk)) eightBit = true;
+    if (chunk.includes(0)) return true;
+    if (previous === CR && chunk[0] !== LF) return true;
+    for (
+      let cr = chunk.indexOf(CR);
+      cr !== -1 && cr + 1 < chunk.length;
+      cr = chunk.indexOf(CR, cr + 1)
+    ) {
+      if (chunk[cr + 1] !== LF) return true;
+    }
+    let start = 0;
+    for (let lf = chunk.indexOf(LF); lf !== -1; lf = chunk.indexOf(LF, lf + 1)) {
+      if ((lf === 0 ? previous : chunk[lf - 1]) !== CR) return true;
+      // Every CR is followed by LF (checked above), so the only CR here is the one before LF.
+      if (lineOctets + (lf - start) - (lf > start ? 1 : 0) > MAX_LINE_OCTETS) return true;
+      lineOctets = 0;
+      start = lf + 1;
+    }
+    const tail = chunk.length - start;
+    lineOctets += tail - (tail > 0 && chunk[chunk.length - 1] === CR ? 1 : 0);
+    previous = chunk[chunk.length - 1] as number;
+    return lineOctets > MAX_LINE_OCTETS;
+  };
   return {
     update(chunk) {
-      for (const byte of chunk) {
-        if (binary) return;
-        if (previous === CR && byte !== LF) binary = true;
-        if (byte === LF) {
-          if (previous !== CR) binary = true;
-          lineOctets = 0;
-        } else if (byte !== CR) {
-          if (byte === 0) binary = true;
-          if (byte >= 0x80) eightBit = true;
-          lineOctets += 1;
-          if (lineOctets > MAX_LINE_OCTETS) binary = true;
-        }
-        previous = byte;
-      }
+      if (binary || chunk.length === 0) return;
+      binary = scan(
+        Buffer.isBuffer(chunk)
+          ? chunk
+          : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+      );
     },
     settled: () => binary,
     result() {
