@@ -6,13 +6,14 @@ import { crashPoint } from '../crash-points.js';
 import { PopfwdError } from '../errors.js';
 import type { MessageMeta } from '../mail/message-meta.js';
 import type { SendAction } from '../rules/plan.js';
+import { forEachLimit } from './concurrency.js';
 import {
   type ActionState,
   isFinal,
   type MailboxState,
   type PendingMessage,
 } from './ledger-types.js';
-import { decodeRecord, encodeRecord } from './message-record.js';
+import { decodeRecord, encodeRecord, type MessageRecord } from './message-record.js';
 import type { RunContext } from './run-context.js';
 import {
   ACCOUNT_PAUSE_MS,
@@ -71,32 +72,50 @@ const compose = async (
   });
 };
 
-/** Copies the final outcome into the message record, then drops the message from the ledger. */
-const finalize = async (ctx: RunContext, id: string, pending: PendingMessage): Promise<void> => {
-  const key = ctx.layout.recordKey(id);
-  const stored = await ctx.store.getDocument(key);
-  const record = stored ? decodeRecord(stored.body) : null;
-  if (record) {
-    const updatedAt = new Date(ctx.clock.now()).toISOString();
+/** Records written at once when their sends are final. */
+const FINALIZE_CONCURRENCY = 8;
+
+const readRecord = async (ctx: RunContext, id: string): Promise<MessageRecord | null> => {
+  const stored = await ctx.store.getDocument(ctx.layout.recordKey(id));
+  return stored ? decodeRecord(stored.body) : null;
+};
+
+/**
+ * Copies the final outcome of each message's sends into its record, then drops the messages from
+ * the ledger: records first, so the ledger never forgets a send its record does not show.
+ */
+const finalize = async (
+  ctx: RunContext,
+  done: ReadonlyMap<string, MessageRecord | null>,
+): Promise<void> => {
+  const updatedAt = new Date(ctx.clock.now()).toISOString();
+  await forEachLimit(done, FINALIZE_CONCURRENCY, async ([id, known]) => {
+    const pending = ctx.ledger.state.pending[id];
+    const record = known ?? (await readRecord(ctx, id));
+    if (!pending || !record) return;
     await ctx.store.putDocument(
-      key,
+      ctx.layout.recordKey(id),
       encodeRecord({ ...record, actions: pending.actions, updatedAt }),
-      { contentType: 'application/json' },
+      {
+        contentType: 'application/json',
+      },
     );
-  }
-  ctx.ledger.updateState((state) => {
-    const { [id]: _done, ...rest } = state.pending;
-    return { ...state, pending: rest };
   });
+  ctx.ledger.updateState((state) => ({
+    ...state,
+    pending: Object.fromEntries(Object.entries(state.pending).filter(([id]) => !done.has(id))),
+  }));
 };
 
 type Outcome = 'sent' | 'skipped' | 'retry' | 'failed' | 'stop';
 
 /**
- * One send, exactly once: the ledger says "sending" (and counts it against the daily cap)
- * before the SMTP transaction and "sent" after. A run that dies in between leaves "sending",
- * and the next run sends again with the same Message-ID: the one window where a duplicate can
- * happen (README, "Exactly once").
+ * One send, exactly once: the ledger says "sending" (and counts it against the daily cap) before
+ * the SMTP transaction and "sent" after. The "sent" is written together with the next send's
+ * "sending" (or at the end of the phase): one write between two sends, and still at most the one
+ * send in flight is in doubt. A run that dies after the server accepted it and before that write
+ * leaves "sending", and the next run sends again with the same Message-ID: the one window where a
+ * duplicate can happen (README, "Guarantees").
  */
 const sendOne = async (
   ctx: RunContext,
@@ -233,8 +252,6 @@ const sendOne = async (
       });
     }
     return 'stop';
-  } finally {
-    await ctx.ledger.saveState();
   }
 };
 
@@ -269,9 +286,11 @@ export const sendPhase = async (ctx: RunContext, createMailer: () => Mailer): Pr
       reason: ledger.state.sendPause?.reason,
     });
   }
+  const done = new Map<string, MessageRecord | null>();
   try {
     for (const [id] of order) {
       const pending = ledger.state.pending[id] as PendingMessage;
+      let record: MessageRecord | null = null;
       const due = Object.entries(pending.actions).filter(
         ([, action]) =>
           !isFinal(action.status) &&
@@ -285,8 +304,7 @@ export const sendPhase = async (ctx: RunContext, createMailer: () => Mailer): Pr
           });
           break;
         }
-        const stored = await ctx.store.getDocument(ctx.layout.recordKey(id));
-        const record = stored ? decodeRecord(stored.body) : null;
+        record = await readRecord(ctx, id);
         if (!record) {
           ctx.log.error('the record of a message with pending sends is missing', { id });
           continue;
@@ -321,9 +339,11 @@ export const sendPhase = async (ctx: RunContext, createMailer: () => Mailer): Pr
         }
       }
       const after = ledger.state.pending[id];
-      if (after && Object.values(after.actions).every((action) => isFinal(action.status)))
-        await finalize(ctx, id, after);
+      if (after && Object.values(after.actions).every((action) => isFinal(action.status))) {
+        done.set(id, record);
+      }
     }
+    if (done.size > 0) await finalize(ctx, done);
   } finally {
     await (mailer as Mailer | null)?.close();
     counters.pendingActions = countOpenSends(ledger.state);
