@@ -69,8 +69,16 @@ export class Ledger {
   readonly seen: Map<string, SeenEntry>;
   #stateVersion: string | null;
   #seenVersion: string | null;
-  #stateDirty = false;
-  #seenDirty = false;
+  /**
+   * Changes count up; a save records the count it wrote. An update made while a write is on its
+   * way (concurrent archive tasks) therefore stays dirty and goes out with the next save.
+   */
+  #stateChanges = 0;
+  #stateSaved = 0;
+  #seenChanges = 0;
+  #seenSaved = 0;
+  /** Saves run one after another: two conditional writes on one version would conflict. */
+  #saving: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly store: BlobStore,
@@ -108,7 +116,7 @@ export class Ledger {
   }
 
   get dirty(): boolean {
-    return this.#stateDirty || this.#seenDirty;
+    return this.#stateChanges !== this.#stateSaved || this.#seenChanges !== this.#seenSaved;
   }
 
   /**
@@ -123,16 +131,16 @@ export class Ledger {
 
   updateState(change: (state: MailboxState) => MailboxState): void {
     this.state = change(this.state);
-    this.#stateDirty = true;
+    this.#stateChanges += 1;
   }
 
   markSeen(uidl: string, entry: SeenEntry): void {
     this.seen.set(uidl, entry);
-    this.#seenDirty = true;
+    this.#seenChanges += 1;
   }
 
   forget(uidl: string): void {
-    if (this.seen.delete(uidl)) this.#seenDirty = true;
+    if (this.seen.delete(uidl)) this.#seenChanges += 1;
   }
 
   /**
@@ -172,26 +180,43 @@ export class Ledger {
     await this.checkpoint();
   }
 
-  async saveState(): Promise<void> {
-    this.#stateVersion = await this.store.putDocument(this.layout.stateKey, encode(this.state), {
-      ifVersion: this.#stateVersion,
-      contentType: 'application/json',
-    });
-    this.#stateDirty = false;
+  /** Queues `write` behind any save in progress. */
+  #serially(write: () => Promise<void>): Promise<void> {
+    const next = this.#saving.then(write);
+    this.#saving = next.catch(() => {});
+    return next;
   }
 
-  async saveSeen(): Promise<void> {
-    const uidls = Object.fromEntries(this.seen);
-    this.#seenVersion = await this.store.putDocument(this.layout.seenKey, encode({ v: 1, uidls }), {
-      ifVersion: this.#seenVersion,
-      contentType: 'application/json',
+  saveState(): Promise<void> {
+    return this.#serially(async () => {
+      const changes = this.#stateChanges;
+      this.#stateVersion = await this.store.putDocument(this.layout.stateKey, encode(this.state), {
+        ifVersion: this.#stateVersion,
+        contentType: 'application/json',
+      });
+      this.#stateSaved = changes;
     });
-    this.#seenDirty = false;
+  }
+
+  saveSeen(): Promise<void> {
+    return this.#serially(async () => {
+      const changes = this.#seenChanges;
+      const uidls = Object.fromEntries(this.seen);
+      this.#seenVersion = await this.store.putDocument(
+        this.layout.seenKey,
+        encode({ v: 1, uidls }),
+        {
+          ifVersion: this.#seenVersion,
+          contentType: 'application/json',
+        },
+      );
+      this.#seenSaved = changes;
+    });
   }
 
   /** Writes whatever changed: the seen index first, so state never points past it. */
   async checkpoint(): Promise<void> {
-    if (this.#seenDirty) await this.saveSeen();
-    if (this.#stateDirty) await this.saveState();
+    if (this.#seenChanges !== this.#seenSaved) await this.saveSeen();
+    if (this.#stateChanges !== this.#stateSaved) await this.saveState();
   }
 }
