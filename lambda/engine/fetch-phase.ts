@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { errorMessage, hasCode } from '../errors.js';
 import type { Log } from '../log.js';
 import type { Pop3Client } from '../pop3/client.js';
+import type { Pop3MessageStream } from '../pop3/message-stream.js';
 import type { MessagePlan } from '../rules/plan.js';
 import { type ArchiveOutcome, archiveMessage } from './archive-message.js';
 import type { ActionState, PendingMessage, SeenEntry } from './ledger-types.js';
@@ -146,6 +147,59 @@ const afterArchive = async (
   return true;
 };
 
+/** Archive tasks finishing at once; the socket only ever feeds one of them. */
+const ARCHIVE_CONCURRENCY = 8;
+
+/**
+ * One message: its stream into the archive, then its record and the ledger. A RETR refused with
+ * -ERR leaves the session usable, so only this message is skipped; anything else fails the run.
+ */
+const fetchOne = async (
+  ctx: RunContext,
+  message: ServerMessage,
+  stream: Pop3MessageStream,
+  conflicts: Array<{ message: ServerMessage; alternateId: string }>,
+): Promise<void> => {
+  const { counters, clock, ledger } = ctx;
+  const log = ctx.log.child({ uidl: message.uidl });
+  let outcome: ArchiveOutcome;
+  try {
+    outcome = await archiveMessage({
+      store: ctx.store,
+      layout: ctx.layout,
+      uidl: message.uidl,
+      stream,
+      sizeHint: message.size,
+      now: clock.now(),
+    });
+  } catch (error) {
+    // Whatever stopped reading it, the rest of this message must still leave the socket.
+    stream.destroy();
+    if (isServerSideFetchFailure(error)) {
+      ledger.updateState((state) => recordFetchFailure(state, message.uidl, error, clock.now()));
+    }
+    if (!hasCode(error, 'ECOMMAND', 'ESYSTEMP', 'ESYSPERM')) throw error;
+    counters.failed += 1;
+    log.error(
+      'the server refused to send this message; it stays on the server and is tried again',
+      {
+        error: errorMessage(error),
+      },
+    );
+    return;
+  }
+  if (ledger.state.fetchFailures?.[message.uidl]) {
+    ledger.updateState((state) => clearFetchFailures(state, [message.uidl]));
+  }
+  counters.fetched += 1;
+  if (!(await afterArchive(ctx, message, outcome, log)) && outcome.kind === 'conflict') {
+    log.warn(
+      'the server reused this UIDL for a different message; fetching it again under a new key',
+    );
+    conflicts.push({ message, alternateId: outcome.alternateId });
+  }
+};
+
 /**
  * RETRs new messages (pipelined when the server allows) straight into the archive, within the
  * run's limits. A limit stops new requests; what is already in flight is still archived.
@@ -177,58 +231,50 @@ export const fetchPhase = async (
   };
 
   const conflicts: Array<{ message: ServerMessage; alternateId: string }> = [];
+  /** Archive tasks still finishing (fsync, link, record) while the socket reads the next message. */
+  const inFlight = new Set<Promise<void>>();
+  let failure: { readonly error: unknown } | null = null;
   let sinceCheckpoint = 0;
   let lastCheckpoint = clock.now();
   ctx.onProgress?.({ phase: 'fetch', done: 0, total, bytes: 0 });
-  for await (const stream of pop3.retrieve(fresh, shouldIssue)) {
-    const message = byNumber.get(stream.n) as ServerMessage;
-    const log = ctx.log.child({ uidl: message.uidl });
-    let outcome: ArchiveOutcome;
-    try {
-      outcome = await archiveMessage({
-        store: ctx.store,
-        layout: ctx.layout,
-        uidl: message.uidl,
-        stream,
-        sizeHint: message.size,
-        now: clock.now(),
-      });
-    } catch (error) {
-      if (isServerSideFetchFailure(error)) {
-        ledger.updateState((state) => recordFetchFailure(state, message.uidl, error, clock.now()));
+  try {
+    for await (const stream of pop3.retrieve(fresh, shouldIssue)) {
+      if (failure) {
+        stream.destroy();
+        break;
       }
-      // A RETR refused with -ERR leaves the session usable: skip this one message, go on.
-      if (!hasCode(error, 'ECOMMAND', 'ESYSTEMP', 'ESYSPERM')) throw error;
-      counters.failed += 1;
-      log.error(
-        'the server refused to send this message; it stays on the server and is tried again',
-        {
-          error: errorMessage(error),
+      const message = byNumber.get(stream.n) as ServerMessage;
+      const task: Promise<void> = fetchOne(ctx, message, stream, conflicts).then(
+        () => {
+          ctx.onProgress?.({
+            phase: 'fetch',
+            done: counters.fetched,
+            total,
+            bytes: counters.bytes,
+          });
+          sinceCheckpoint += 1;
+        },
+        (error: unknown) => {
+          failure ??= { error };
         },
       );
-      continue;
+      inFlight.add(task);
+      void task.finally(() => inFlight.delete(task));
+      if (inFlight.size >= ARCHIVE_CONCURRENCY) await Promise.race(inFlight);
+      if (
+        sinceCheckpoint >= CHECKPOINT_EVERY_MESSAGES ||
+        clock.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS
+      ) {
+        sinceCheckpoint = 0;
+        lastCheckpoint = clock.now();
+        await ledger.checkpoint();
+      }
     }
-    if (ledger.state.fetchFailures?.[message.uidl]) {
-      ledger.updateState((state) => clearFetchFailures(state, [message.uidl]));
-    }
-    counters.fetched += 1;
-    if (!(await afterArchive(ctx, message, outcome, log)) && outcome.kind === 'conflict') {
-      log.warn(
-        'the server reused this UIDL for a different message; fetching it again under a new key',
-      );
-      conflicts.push({ message, alternateId: outcome.alternateId });
-    }
-    ctx.onProgress?.({ phase: 'fetch', done: counters.fetched, total, bytes: counters.bytes });
-    sinceCheckpoint += 1;
-    if (
-      sinceCheckpoint >= CHECKPOINT_EVERY_MESSAGES ||
-      clock.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS
-    ) {
-      await ledger.checkpoint();
-      sinceCheckpoint = 0;
-      lastCheckpoint = clock.now();
-    }
+  } finally {
+    // Whatever ends the loop, every task's bookkeeping lands before the run saves its state.
+    await Promise.all(inFlight);
   }
+  if (failure) throw (failure as { readonly error: unknown }).error;
   counters.remaining = fresh.length - issued;
 
   for (const { message, alternateId } of conflicts) {

@@ -277,8 +277,9 @@ export class Pop3Client implements SaslChannel {
   }
 
   /**
-   * RETRs `messages` in order, keeping up to the pipeline window in flight. Consume (or destroy)
-   * each stream before asking for the next. `shouldIssue` is asked before each new RETR is sent;
+   * RETRs `messages` in order, keeping up to the pipeline window in flight. Give each stream to a
+   * consumer (pipe or read it) or destroy it before asking for the next; the next is handed out
+   * once the previous reply is read off the wire, while its consumer may still be finishing. `shouldIssue` is asked before each new RETR is sent;
    * once it says no, nothing more is requested and what is in flight is still handed out.
    */
   async *retrieve(
@@ -311,7 +312,9 @@ export class Pop3Client implements SaslChannel {
       while (ahead.length > 0) {
         const item = ahead[0] as { stream: Pop3MessageStream; size: number };
         yield item.stream;
-        if (!item.stream.readableEnded && !item.stream.destroyed) item.stream.resume();
+        // A stream nobody took is drained; one a consumer holds (maybe paused by backpressure) is
+        // left to it: resuming that would read past the consumer's buffers.
+        if (item.stream.readableFlowing === null && !item.stream.destroyed) item.stream.resume();
         await item.stream.complete;
         ahead.shift();
         bytesAhead -= item.size;

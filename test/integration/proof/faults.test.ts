@@ -240,7 +240,9 @@ describe('S3 faults (createS3Store on the stateful fake; no SDK retries in betwe
 
   it('a 409 that persists fails the run; the next run archives the message once', async () => {
     const { fake, target } = await s3Rig('s3-conflict');
-    fake.fail('PutObject', 'conflict', 3, /\/raw\//);
+    const layout = mailboxLayout(target.address);
+    // Every attempt on one message's archive write conflicts (archive writes run concurrently).
+    fake.fail('PutObject', 'conflict', 3, new RegExp(`/raw/${layout.idFor('m3')}`));
 
     const failed = await target.run();
 
