@@ -1,21 +1,24 @@
-import { verifyMailboxLogin } from '../auth/verify-mailbox-login.js';
 import { ERROR_CODES, errorMessage, isPopfwdError } from '../errors.js';
-import { archiveListCommand } from './commands/archive-list.js';
-import { createAuthLoginCommand } from './commands/auth-login.js';
-import { configCheckCommand } from './commands/config-check.js';
-import { rulesTestCommand } from './commands/rules-test.js';
-import { runCommand } from './commands/run.js';
-import { watchCommand } from './commands/watch.js';
+import { COMMAND_SPECS, type CommandKey, type CommandSpec } from './command-specs.js';
 import { type CliIO, type Command, EXIT, processIO } from './io.js';
 
-const COMMANDS: readonly Command[] = [
-  runCommand,
-  watchCommand,
-  configCheckCommand,
-  rulesTestCommand,
-  archiveListCommand,
-  createAuthLoginCommand({ verifyLogin: verifyMailboxLogin }),
-];
+/** Each command's implementation, imported when it runs: `popfwd --help` loads none of them. */
+const LOADERS: Readonly<Record<CommandKey, () => Promise<Command>>> = {
+  run: async () => (await import('./commands/run.js')).runCommand,
+  watch: async () => (await import('./commands/watch.js')).watchCommand,
+  configCheck: async () => (await import('./commands/config-check.js')).configCheckCommand,
+  rulesTest: async () => (await import('./commands/rules-test.js')).rulesTestCommand,
+  archiveList: async () => (await import('./commands/archive-list.js')).archiveListCommand,
+  authLogin: async () => {
+    const [{ createAuthLoginCommand }, { verifyMailboxLogin }] = await Promise.all([
+      import('./commands/auth-login.js'),
+      import('../auth/verify-mailbox-login.js'),
+    ]);
+    return createAuthLoginCommand({ verifyLogin: verifyMailboxLogin });
+  },
+};
+
+const SPECS = Object.entries(COMMAND_SPECS) as Array<[CommandKey, CommandSpec]>;
 
 const help = (): string =>
   [
@@ -23,7 +26,7 @@ const help = (): string =>
     '',
     'usage: popfwd <command> [options]',
     '',
-    ...COMMANDS.map((command) => `  ${command.usage.padEnd(52)} ${command.summary}`),
+    ...SPECS.map(([, spec]) => `  ${spec.usage.padEnd(52)} ${spec.summary}`),
     '',
     'Exit codes: 0 ok, 1 run failed, 2 bad usage or bad config.',
     'Docs: README.md (Outlook.com setup, config, deploy).',
@@ -32,10 +35,10 @@ const help = (): string =>
 
 const findCommand = (
   argv: readonly string[],
-): { command: Command; rest: readonly string[] } | null => {
-  for (const command of [...COMMANDS].sort((a, b) => b.name.length - a.name.length)) {
-    if (command.name.every((word, index) => argv[index] === word)) {
-      return { command, rest: argv.slice(command.name.length) };
+): { key: CommandKey; spec: CommandSpec; rest: readonly string[] } | null => {
+  for (const [key, spec] of [...SPECS].sort(([, a], [, b]) => b.name.length - a.name.length)) {
+    if (spec.name.every((word, index) => argv[index] === word)) {
+      return { key, spec, rest: argv.slice(spec.name.length) };
     }
   }
   return null;
@@ -61,10 +64,11 @@ export const main = async (argv: readonly string[], io?: CliIO): Promise<number>
       return EXIT.usage;
     }
     if (found.rest.includes('--help') || found.rest.includes('-h')) {
-      cli.stdout.write(`usage: popfwd ${found.command.usage}\n\n${found.command.summary}\n`);
+      cli.stdout.write(`usage: popfwd ${found.spec.usage}\n\n${found.spec.summary}\n`);
       return EXIT.ok;
     }
-    return await found.command.run(found.rest, cli);
+    const command = await LOADERS[found.key]();
+    return await command.run(found.rest, cli);
   } catch (error) {
     if (isPopfwdError(error)) {
       const usage = error.code === 'ECONFIG' || error.code === 'EUSAGE';

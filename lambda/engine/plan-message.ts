@@ -1,5 +1,4 @@
 import { errorMessage } from '../errors.js';
-import { readBodyFacts } from '../mail/body-facts.js';
 import type { MessageMeta } from '../mail/message-meta.js';
 import { evaluateRules, needsBody } from '../rules/evaluate.js';
 import { ownerFromConfig } from '../rules/owner.js';
@@ -38,7 +37,11 @@ export const planMessage = async (
 };
 
 const loadBody = async (ctx: RunContext, meta: MessageMeta) => {
-  const stream = await ctx.store.read(meta.key);
+  // mailparser loads only for configs whose rules read bodies.
+  const [{ readBodyFacts }, stream] = await Promise.all([
+    import('../mail/body-facts.js'),
+    ctx.store.read(meta.key),
+  ]);
   if (!stream) throw new Error(`the archived message ${meta.key} is missing`);
   return readBodyFacts(stream, { limit: ctx.config.limits.bodyScanLimit });
 };

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createSmtpMailer } from '../actions/smtp-mailer.js';
 import { openCredentials } from '../auth/open-credentials.js';
 import { systemClock } from '../clock.js';
 import { readCaFile } from '../config/ca-file.js';
@@ -196,16 +195,17 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
     }
 
     options.onProgress?.({ phase: 'send', done: 0, total: 0, bytes: 0 });
-    await sendPhase(ctx, () =>
-      options.createMailer
-        ? options.createMailer(credentials)
-        : createSmtpMailer({
-            smtp: config.mailbox.smtp as NonNullable<typeof config.mailbox.smtp>,
-            credentials,
-            log,
-            ...(ca ? { ca } : {}),
-          }),
-    );
+    await sendPhase(ctx, async () => {
+      if (options.createMailer) return options.createMailer(credentials);
+      // nodemailer loads only when a run sends something.
+      const { createSmtpMailer } = await import('../actions/smtp-mailer.js');
+      return createSmtpMailer({
+        smtp: config.mailbox.smtp as NonNullable<typeof config.mailbox.smtp>,
+        credentials,
+        log,
+        ...(ca ? { ca } : {}),
+      });
+    });
     await ledger.releaseLease();
   } catch (error) {
     // No QUIT: the server deletes nothing. What was archived is saved for the next run.

@@ -1,5 +1,3 @@
-import { composeForward } from '../actions/compose-forward.js';
-import { composeReply } from '../actions/compose-reply.js';
 import type { Mailer, OutgoingMail } from '../actions/mailer.js';
 import { classifySendError } from '../actions/send-errors.js';
 import { crashPoint } from '../crash-points.js';
@@ -58,7 +56,12 @@ const compose = async (
     messageId,
     now: new Date(ctx.clock.now()),
   };
-  if (action.kind !== 'forward') return composeReply(action, meta, context);
+  // The composers (nodemailer, mailparser) load only when a run sends something.
+  if (action.kind !== 'forward') {
+    const { composeReply } = await import('../actions/compose-reply.js');
+    return composeReply(action, meta, context);
+  }
+  const { composeForward } = await import('../actions/compose-forward.js');
   return composeForward(action, meta, {
     ...context,
     openOriginal: async () => {
@@ -119,7 +122,7 @@ type Outcome = 'sent' | 'skipped' | 'retry' | 'failed' | 'stop';
  */
 const sendOne = async (
   ctx: RunContext,
-  mailer: () => Mailer,
+  mailer: () => Promise<Mailer>,
   id: string,
   actionId: string,
   state: ActionState,
@@ -158,7 +161,7 @@ const sendOne = async (
     crashPoint('before-send');
     const mail = await compose(ctx, action, meta, state.messageId);
     // A send still running at the deadline is cut off before its final dot: not sent, retried later.
-    const result = await mailer().send({
+    const result = await (await mailer()).send({
       ...mail,
       signal: AbortSignal.timeout(Math.max(1_000, ctx.deadline - ctx.clock.now())),
     });
@@ -260,11 +263,14 @@ const sendOne = async (
  * pending by earlier runs, even after they left the server. Stops at the deadline, at the daily
  * cap, or when the account itself is refused.
  */
-export const sendPhase = async (ctx: RunContext, createMailer: () => Mailer): Promise<void> => {
+export const sendPhase = async (
+  ctx: RunContext,
+  createMailer: () => Mailer | Promise<Mailer>,
+): Promise<void> => {
   const { ledger, counters, config } = ctx;
-  let mailer: Mailer | null = null;
+  let mailer: Promise<Mailer> | null = null;
   const useMailer = () => {
-    mailer ??= createMailer();
+    mailer ??= Promise.resolve().then(createMailer);
     return mailer;
   };
   const now = ctx.clock.now();
@@ -345,7 +351,10 @@ export const sendPhase = async (ctx: RunContext, createMailer: () => Mailer): Pr
     }
     if (done.size > 0) await finalize(ctx, done);
   } finally {
-    await (mailer as Mailer | null)?.close();
+    await (mailer as Promise<Mailer> | null)?.then(
+      (open) => open.close(),
+      () => {},
+    );
     counters.pendingActions = countOpenSends(ledger.state);
   }
 };

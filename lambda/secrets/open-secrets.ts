@@ -1,9 +1,9 @@
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { SecretRef } from '../config/schema.js';
 import { createEnvSecrets } from './env-secrets.js';
 import { createFileSecrets } from './file-secrets.js';
+import type { SecretAdapter, SsmSecretRef } from './secret-adapter.js';
 import type { SecretStore } from './secret-store.js';
-import { createSsmSecrets } from './ssm-secrets.js';
 
 export interface OpenSecretStoreOptions {
   /** Used for { ssm } references; created on first use, so local configs need no AWS setup. */
@@ -12,24 +12,36 @@ export interface OpenSecretStoreOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** One store for every reference kind: { env }, { file } and { ssm }. */
+/** One store for every reference kind: { env }, { file } and { ssm } (the SDK loads on first use). */
 export const openSecretStore = (options: OpenSecretStoreOptions = {}): SecretStore => {
-  let ssmClient = options.ssmClient;
   const env = createEnvSecrets(options.env ?? process.env);
   const file = createFileSecrets();
-  const ssm = createSsmSecrets(() => {
-    ssmClient ??= new SSMClient({});
-    return ssmClient;
-  });
+  let ssm: Promise<SecretAdapter<SsmSecretRef>> | undefined;
+  const ssmSecrets = () => {
+    ssm ??= Promise.all([import('@aws-sdk/client-ssm'), import('./ssm-secrets.js')]).then(
+      ([{ SSMClient }, { createSsmSecrets }]) => {
+        let client = options.ssmClient;
+        return createSsmSecrets(() => {
+          client ??= new SSMClient({});
+          return client;
+        });
+      },
+    );
+    return ssm;
+  };
 
   return {
-    read: (ref: SecretRef) =>
-      'env' in ref ? env.read(ref) : 'file' in ref ? file.read(ref) : ssm.read(ref),
-    write: (ref: SecretRef, value: string) =>
+    read: async (ref: SecretRef) =>
+      'env' in ref
+        ? env.read(ref)
+        : 'file' in ref
+          ? file.read(ref)
+          : (await ssmSecrets()).read(ref),
+    write: async (ref: SecretRef, value: string) =>
       'env' in ref
         ? env.write(ref, value)
         : 'file' in ref
           ? file.write(ref, value)
-          : ssm.write(ref, value),
+          : (await ssmSecrets()).write(ref, value),
   };
 };

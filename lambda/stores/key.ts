@@ -50,3 +50,9 @@ const invalid = (what: 'key' | 'prefix', value: string, problem: string): Popfwd
   new PopfwdError('EARGUMENT', `store ${what} ${JSON.stringify(value)} ${problem}`, {
     context: { [what]: value, problem },
   });
+
+/** A key prefix as the S3 store uses it: no leading slash, a trailing one unless empty. */
+export const normalizePrefix = (prefix: string): string => {
+  const trimmed = prefix.replace(/^\/+/, '');
+  return trimmed === '' || trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
+};

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { BlobStore, PutDocumentOptions } from './blob-store.js';
-import { validateKey, validatePrefix } from './key.js';
+import { normalizePrefix, validateKey, validatePrefix } from './key.js';
 import { isConditionalConflict, isNoSuchKey, isPreconditionFailed, s3Error } from './s3-errors.js';
 import { discardSpooled, type Spooled, spool } from './spool.js';
 import { guardReadStream } from './stream-io.js';
@@ -197,11 +197,6 @@ export const createS3Store = (options: S3StoreOptions): BlobStore => {
       } while (token !== undefined);
     },
   };
-};
-
-const normalizePrefix = (prefix: string): string => {
-  const trimmed = prefix.replace(/^\/+/, '');
-  return trimmed === '' || trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
 };
 
 /** 100, 200, 400 … ms with jitter, so two conflicting writers do not collide again. */

@@ -6,9 +6,10 @@ import { PopfwdError } from '../../errors.js';
 import type { MailAddress } from '../../mail/message-meta.js';
 import { openStore } from '../../stores/open-store.js';
 import { parseCommandArgs } from '../args.js';
+import { COMMAND_SPECS } from '../command-specs.js';
 import { type Command, EXIT } from '../io.js';
 
-const usage = 'archive list --config FILE [--json]';
+const { usage } = COMMAND_SPECS.archiveList;
 
 const sender = (from: readonly MailAddress[]): string => {
   const first = from[0];
@@ -32,9 +33,7 @@ const cell = (text: string, width: number) =>
   text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
 
 export const archiveListCommand: Command = {
-  name: ['archive', 'list'],
-  summary: 'list archived messages (metadata only, no re-parsing)',
-  usage,
+  ...COMMAND_SPECS.archiveList,
   async run(args, io) {
     const { values } = parseCommandArgs(
       args,

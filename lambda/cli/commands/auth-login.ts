@@ -12,9 +12,10 @@ import { ERROR_CODES, errorMessage, isPopfwdError, PopfwdError } from '../../err
 import { openSecretStore } from '../../secrets/open-secrets.js';
 import { describeSecretRef, type SecretStore } from '../../secrets/secret-store.js';
 import { parseCommandArgs } from '../args.js';
+import { COMMAND_SPECS } from '../command-specs.js';
 import { type CliIO, type Command, EXIT } from '../io.js';
 
-const usage = 'auth login --config FILE';
+const { usage } = COMMAND_SPECS.authLogin;
 
 export interface AuthLoginDeps {
   /** Tries POP3 and SMTP with the new login; without it the login is stored but not tried. */
@@ -107,9 +108,7 @@ const verify = async (
 
 /** `popfwd auth login`: device-code sign-in, refresh token stored where the config points. */
 export const createAuthLoginCommand = (deps: AuthLoginDeps = {}): Command => ({
-  name: ['auth', 'login'],
-  summary: 'sign in to Outlook.com (OAuth2 device code) and store the refresh token',
-  usage,
+  ...COMMAND_SPECS.authLogin,
   async run(args, io) {
     const { values } = parseCommandArgs(args, { config: { type: 'string', short: 'c' } }, usage);
     if (!values.config)

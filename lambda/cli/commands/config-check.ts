@@ -1,15 +1,14 @@
 import { loadConfig } from '../../config/load.js';
 import { PopfwdError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';
+import { COMMAND_SPECS } from '../command-specs.js';
 import { describeConfig } from '../describe-config.js';
 import { type Command, EXIT } from '../io.js';
 
-const usage = 'config check --config FILE';
+const { usage } = COMMAND_SPECS.configCheck;
 
 export const configCheckCommand: Command = {
-  name: ['config', 'check'],
-  summary: 'validate a config file and explain what it will do',
-  usage,
+  ...COMMAND_SPECS.configCheck,
   async run(args, io) {
     const { values } = parseCommandArgs(args, { config: { type: 'string', short: 'c' } }, usage);
     if (!values.config)

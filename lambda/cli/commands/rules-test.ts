@@ -10,11 +10,12 @@ import { parseHeaderBlock } from '../../mail/parse-headers.js';
 import { evaluateRules, needsBody } from '../../rules/evaluate.js';
 import { ownerFromConfig } from '../../rules/owner.js';
 import { parseCommandArgs } from '../args.js';
+import { COMMAND_SPECS } from '../command-specs.js';
 import { describeRetention } from '../describe-config.js';
 import { type Command, EXIT } from '../io.js';
 import { formatRulesReport, rulesReportJson } from '../rules-report.js';
 
-const usage = 'rules test --config FILE MESSAGE.eml [--json] [--date DATE]';
+const { usage } = COMMAND_SPECS.rulesTest;
 
 const readMessage = async (path: string): Promise<Buffer> => {
   try {
@@ -37,9 +38,7 @@ const evaluationTime = (date: string | undefined): number => {
 
 /** Dry run of the rules on one .eml: reads the file and the config, touches nothing else. */
 export const rulesTestCommand: Command = {
-  name: ['rules', 'test'],
-  summary: 'dry run: which rules match a message and what popfwd would do',
-  usage,
+  ...COMMAND_SPECS.rulesTest,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,

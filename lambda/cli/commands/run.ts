@@ -2,11 +2,12 @@ import { loadConfig } from '../../config/load.js';
 import { parseDuration } from '../../config/units.js';
 import { PopfwdError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';
+import { COMMAND_SPECS } from '../command-specs.js';
 import { executeRun } from '../execute-run.js';
 import { formatSummary } from '../format-summary.js';
 import { type Command, EXIT } from '../io.js';
 
-const usage = 'run [--config FILE] [--json] [--deadline 4m] [--verbose]';
+const { usage } = COMMAND_SPECS.run;
 
 export const runOptions = {
   config: { type: 'string', short: 'c' },
@@ -24,9 +25,7 @@ export const deadlineFlag = (value: string | undefined): number | undefined => {
 };
 
 export const runCommand: Command = {
-  name: ['run'],
-  summary: 'poll the mailbox once (without --config: the built-in sandbox)',
-  usage,
+  ...COMMAND_SPECS.run,
   async run(args, io) {
     const { values } = parseCommandArgs(args, runOptions, usage);
     if (!values.config) {

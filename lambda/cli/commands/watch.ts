@@ -3,12 +3,13 @@ import { type LoadedConfig, loadConfig } from '../../config/load.js';
 import { parseDuration } from '../../config/units.js';
 import { ERROR_CODES, errorMessage, isPopfwdError, PopfwdError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';
+import { COMMAND_SPECS } from '../command-specs.js';
 import { executeRun } from '../execute-run.js';
 import { formatSummary } from '../format-summary.js';
 import { type Command, EXIT } from '../io.js';
 import { deadlineFlag, runOptions } from './run.js';
 
-const usage = 'watch --config FILE [--every 5m] [--json] [--verbose]';
+const { usage } = COMMAND_SPECS.watch;
 
 const MIN_INTERVAL_MS = 10_000;
 
@@ -18,9 +19,7 @@ const MIN_INTERVAL_MS = 10_000;
  * run finish cleanly.
  */
 export const watchCommand: Command = {
-  name: ['watch'],
-  summary: 'poll the mailbox in a loop (local daemon mode)',
-  usage,
+  ...COMMAND_SPECS.watch,
   async run(args, io) {
     const { values } = parseCommandArgs(
       args,

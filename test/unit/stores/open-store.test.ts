@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoreConfig } from '../../../lambda/config/schema.js';
 import { hasCode } from '../../../lambda/errors.js';
+import { openStore } from '../../../lambda/stores/open-store.js';
 import {
   createS3Client,
-  openStore,
   S3_MAX_ATTEMPTS,
   type S3StoreConfig,
-} from '../../../lambda/stores/open-store.js';
+} from '../../../lambda/stores/s3-client.js';
 import { createS3Fake } from '../../helpers/s3-fake.js';
 import {
   type S3HttpStub,
