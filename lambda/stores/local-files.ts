@@ -25,6 +25,8 @@ export const writeTempFile = async (
   dir: string,
   key: string,
   fill: (handle: FileHandle) => Promise<unknown>,
+  /** Documents need the inode for their version; messages do not. */
+  options: { readonly inode?: boolean } = {},
 ): Promise<TempFile> => {
   const path = tempPath(dir);
   const handle = await open(path, 'wx', 0o600).catch((error: unknown) => {
@@ -35,7 +37,7 @@ export const writeTempFile = async (
     await handle.sync().catch((error: unknown) => {
       throw fsError(error, 'sync', key);
     });
-    const { ino } = await handle.stat({ bigint: true });
+    const ino = options.inode === false ? 0n : (await handle.stat({ bigint: true })).ino;
     await handle.close();
     return { path, ino };
   } catch (error) {
@@ -43,6 +45,40 @@ export const writeTempFile = async (
     await removeQuietly(path);
     throw error;
   }
+};
+
+/**
+ * Group commit for directory entries: an fsync of a directory makes every entry made before it
+ * started durable. A caller whose entry exists now joins the next fsync to start (never one already
+ * running, which may have begun before its entry), so concurrent writers share fsyncs.
+ */
+export const createDirSyncer = (sync: (dir: string, key: string) => Promise<void> = syncDir) => {
+  const state = new Map<string, { running: Promise<void>; next: Promise<void> | null }>();
+  return (dir: string, key: string): Promise<void> => {
+    const current = state.get(dir);
+    if (current?.next) return current.next;
+    const start = (): Promise<void> => {
+      const running = sync(dir, key).finally(() => {
+        const entry = state.get(dir);
+        if (entry?.running === running && !entry.next) state.delete(dir);
+      });
+      return running;
+    };
+    if (!current) {
+      const running = start();
+      state.set(dir, { running, next: null });
+      return running;
+    }
+    const next = current.running
+      .catch(() => {})
+      .then(() => {
+        const running = start();
+        state.set(dir, { running, next: null });
+        return running;
+      });
+    current.next = next;
+    return next;
+  };
 };
 
 /** Makes a new or removed directory entry durable. */

@@ -17,11 +17,11 @@ import type { BlobStore, PutDocumentOptions, StoredDocument } from './blob-store
 import { RESERVED_SEGMENT_PREFIX, validateKey, validatePrefix } from './key.js';
 import {
   chunkWriter,
+  createDirSyncer,
   fsError,
   hasErrno,
   LOCK_PREFIX,
   removeQuietly,
-  syncDir,
   TEMP_PREFIX,
   type TempFile,
   writeTempFile,
@@ -56,6 +56,8 @@ export const createLocalStore = (root: string, options: LocalStoreOptions = {}):
   // Made once per store (one run), not once per write. A directory removed behind a running store
   // fails its next write, and the next run makes it again.
   const madeDirs = new Set<string>();
+  // Concurrent writes into one directory share its fsyncs (group commit).
+  const syncDirEntries = createDirSyncer();
   const prepareDir = async (path: string, key: string): Promise<string> => {
     const dir = dirname(path);
     if (madeDirs.has(dir)) return dir;
@@ -74,7 +76,7 @@ export const createLocalStore = (root: string, options: LocalStoreOptions = {}):
       if (hasErrno(error, 'EEXIST')) return false;
       throw fsError(error, 'link', key);
     }
-    await syncDir(dirname(path), key);
+    await syncDirEntries(dirname(path), key);
     return true;
   };
 
@@ -123,7 +125,7 @@ export const createLocalStore = (root: string, options: LocalStoreOptions = {}):
       await removeQuietly(temp.path);
       throw fsError(error, 'rename', key);
     }
-    await syncDir(dirname(path), key);
+    await syncDirEntries(dirname(path), key);
     return documentVersion(temp.ino, body);
   };
 
@@ -159,8 +161,11 @@ export const createLocalStore = (root: string, options: LocalStoreOptions = {}):
     async create(key, body) {
       const path = pathOf(key);
       const dir = await prepareDir(path, key);
-      const temp = await writeTempFile(dir, key, (handle) =>
-        copyInBatches(body, chunkWriter(handle, key)),
+      const temp = await writeTempFile(
+        dir,
+        key,
+        (handle) => copyInBatches(body, chunkWriter(handle, key)),
+        { inode: false },
       );
       return (await linkOnce(temp, path, key)) ? 'created' : 'exists';
     },
