@@ -1,9 +1,8 @@
-import { isIP } from 'node:net';
-import { rootCertificates } from 'node:tls';
 import nodemailer, { type SMTPPoolOptions } from 'nodemailer';
 import type { Credentials } from '../auth/credentials.js';
 import type { SmtpConfig } from '../config/schema.js';
 import type { Log } from '../log.js';
+import { clientTlsOptions } from '../tls-options.js';
 import type { Mailer, OutgoingMail, SendResult } from './mailer.js';
 import { nodemailerLogger } from './nodemailer-log.js';
 import { classifySendError } from './send-errors.js';
@@ -28,15 +27,9 @@ export const SMTP_TIMEOUTS = {
   dnsMs: 15_000,
 } as const;
 
-const tlsOptions = (smtp: SmtpConfig, ca: string | Buffer | undefined) => ({
-  rejectUnauthorized: true,
-  minVersion: 'TLSv1.2' as const,
-  // SNI only for names: an IP address as servername is invalid (RFC 6066 §3) and Node warns about
-  // it; nodemailer still checks the certificate against the IP.
-  ...(isIP(smtp.host) ? {} : { servername: smtp.host }),
-  // `ca` replaces Node's trust store, so the system roots go along with the extra CA
-  ...(ca === undefined ? {} : { ca: [...rootCertificates, ca.toString()] }),
-});
+// nodemailer still checks the certificate against an IP host, without SNI.
+const tlsOptions = (smtp: SmtpConfig, ca: string | Buffer | undefined) =>
+  clientTlsOptions(smtp.host, ca);
 
 const authOptions = (credentials: Credentials): Pick<SMTPPoolOptions, 'auth' | 'customAuth'> =>
   credentials.kind === 'password'

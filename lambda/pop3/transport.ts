@@ -1,7 +1,8 @@
-import { isIP, type Socket, connect as tcpConnect } from 'node:net';
-import { rootCertificates, type TLSSocket, connect as tlsConnect } from 'node:tls';
+import { type Socket, connect as tcpConnect } from 'node:net';
+import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import type { Security } from '../config/schema.js';
 import { PopfwdError } from '../errors.js';
+import { clientTlsOptions } from '../tls-options.js';
 
 export interface TransportOptions {
   readonly host: string;
@@ -56,13 +57,7 @@ export const wrapSocketError = (
   });
 };
 
-const tlsOptions = (options: TransportOptions) => ({
-  minVersion: 'TLSv1.2' as const,
-  rejectUnauthorized: true,
-  // SNI only for names: sending an IP address as servername is invalid (RFC 6066 §3).
-  ...(isIP(options.host) ? {} : { servername: options.host }),
-  ...(options.ca ? { ca: [...rootCertificates, options.ca.toString()] } : {}),
-});
+const tlsOptions = (options: TransportOptions) => clientTlsOptions(options.host, options.ca);
 
 /** Waits for `ready` on a fresh socket, failing on error or after the connect timeout. */
 const whenReady = <S extends Socket>(

@@ -1,10 +1,11 @@
-import { rootCertificates } from 'node:tls';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SMTP_TIMEOUTS, smtpTransportOptions } from '../../../lambda/actions/smtp-mailer.js';
 import { XOAUTH2_HANDLER_NAME } from '../../../lambda/actions/smtp-xoauth2.js';
 import type { Credentials } from '../../../lambda/auth/credentials.js';
 import type { Security } from '../../../lambda/config/schema.js';
 import { silentLog } from '../../../lambda/log.js';
+import { TLS_PATHS } from '../../helpers/tls-fixtures.js';
 
 const password: Credentials = { kind: 'password', user: 'alice@example.test', password: 'pw' };
 
@@ -43,11 +44,11 @@ describe('smtpTransportOptions', () => {
     expect(tls).toEqual({ rejectUnauthorized: true, minVersion: 'TLSv1.2' });
   });
 
-  it('adds an extra CA to the system roots instead of replacing them', () => {
-    const ca = optionsFor('starttls', { ca: '-----BEGIN CERTIFICATE-----\nTEST\n' }).tls?.ca;
+  it('trusts an extra CA through a secure context, never a `ca` list that would replace the system roots', () => {
+    const tls = optionsFor('starttls', { ca: readFileSync(TLS_PATHS.ca, 'utf8') }).tls;
 
-    expect(ca).toHaveLength(rootCertificates.length + 1);
-    expect(ca).toContain('-----BEGIN CERTIFICATE-----\nTEST\n');
+    expect(tls?.secureContext).toBeDefined();
+    expect(tls).not.toHaveProperty('ca');
   });
 
   it('keeps one connection, never requeues a message itself and bounds every wait', () => {
