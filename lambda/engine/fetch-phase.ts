@@ -58,8 +58,15 @@ const seenEntry = (
       : {}),
 });
 
-const track = (ctx: RunContext, id: string, pending: PendingMessage): void => {
+/** Puts a message's sends in the ledger and hands it to the sender. */
+const track = (
+  ctx: RunContext,
+  id: string,
+  pending: PendingMessage,
+  record: MessageRecord,
+): void => {
   ctx.ledger.updateState((state) => ({ ...state, pending: { ...state.pending, [id]: pending } }));
+  ctx.sends.push({ id, uidl: pending.uidl, record });
 };
 
 /** Records a newly planned message: its record first, then the ledger that points to it. */
@@ -87,7 +94,7 @@ const recordNew = async (
   });
   ctx.ledger.markSeen(message.uidl, seenEntry(ctx, message.uidl, id, meta.archivedAt, plan));
   if (Object.keys(actions).length > 0)
-    track(ctx, id, { uidl: message.uidl, since: meta.archivedAt, actions });
+    track(ctx, id, { uidl: message.uidl, since: meta.archivedAt, actions }, record);
   if (rules.status === 'failed') {
     ctx.counters.failed += 1;
     log.warn('rules failed; the message is archived and recorded as failed', {
@@ -124,7 +131,12 @@ const resume = async (
   ctx.ledger.markSeen(message.uidl, seenEntry(ctx, message.uidl, id, record.meta.archivedAt, plan));
   const open = Object.values(record.actions).filter((state) => state.status === 'pending');
   if (open.length > 0 && !ctx.ledger.state.pending[id]) {
-    track(ctx, id, { uidl: message.uidl, since: record.meta.archivedAt, actions: record.actions });
+    track(
+      ctx,
+      id,
+      { uidl: message.uidl, since: record.meta.archivedAt, actions: record.actions },
+      record,
+    );
   }
   log.info('already archived (fetched again after an interrupted run)');
 };
@@ -150,11 +162,26 @@ const afterArchive = async (
 /** Archive tasks finishing at once; the socket only ever feeds one of them. */
 const ARCHIVE_CONCURRENCY = 8;
 
-/**
- * One message: its stream into the archive, then its record and the ledger. A RETR refused with
- * -ERR leaves the session usable, so only this message is skipped; anything else fails the run.
- */
+/** One message, holding its place in the send queue (server order) until it is recorded. */
 const fetchOne = async (
+  ctx: RunContext,
+  message: ServerMessage,
+  stream: Pop3MessageStream,
+  conflicts: Array<{ message: ServerMessage; alternateId: string }>,
+): Promise<void> => {
+  ctx.sends.reserve(message.uidl);
+  try {
+    await archiveAndRecord(ctx, message, stream, conflicts);
+  } finally {
+    ctx.sends.settle(message.uidl);
+  }
+};
+
+/**
+ * Its stream into the archive, then its record and the ledger. A RETR refused with -ERR leaves
+ * the session usable, so only this message is skipped; anything else fails the run.
+ */
+const archiveAndRecord = async (
   ctx: RunContext,
   message: ServerMessage,
   stream: Pop3MessageStream,

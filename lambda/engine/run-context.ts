@@ -6,6 +6,7 @@ import type { BlobStore } from '../stores/blob-store.js';
 import type { MailboxLayout } from './layout.js';
 import type { Ledger } from './ledger.js';
 import type { RunOptions } from './run-options.js';
+import type { SendQueue } from './send-queue.js';
 import type { RunSummary, StopReason } from './summary.js';
 
 /** What the phases of one run share. */
@@ -24,6 +25,8 @@ export interface RunContext {
   readonly fetchDeadline: number;
   readonly signal: AbortSignal | undefined;
   readonly onProgress: RunOptions['onProgress'];
+  /** Messages with sends to do, from the fetch to the sender. */
+  readonly sends: SendQueue;
 }
 
 export interface RunCounters {

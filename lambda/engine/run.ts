@@ -21,6 +21,7 @@ import {
 } from './selection.js';
 import { sendPhase } from './send-phase.js';
 import { hasDueSends } from './send-policy.js';
+import { SendQueue } from './send-queue.js';
 import type { RunSummary } from './summary.js';
 
 /** A crashed run's lease expires this long after its deadline. */
@@ -95,6 +96,7 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
     fetchDeadline: deadline - fetchReserve(deadline - started),
     signal: options.signal,
     onProgress: options.onProgress,
+    sends: new SendQueue(),
   };
   const ca = await readCaFile(config.mailbox.caFile);
   const credentials = await openCredentials(config.mailbox, options.secrets, { clock, log });
@@ -128,6 +130,7 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
   }
 
   let leased = false;
+  let sending: Promise<void> | undefined;
   try {
     const listing = buildListing(await pop3.uidl(), await pop3.list());
     if (listing.duplicates.size > 0) {
@@ -179,6 +182,20 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
     if (forgottenFailures.length > 0)
       ledger.updateState((state) => clearFetchFailures(state, forgottenFailures));
 
+    // Sending starts now and overlaps the fetch: each new message is handed over once recorded.
+    sending = sendPhase(ctx, async () => {
+      if (options.createMailer) return options.createMailer(credentials);
+      // nodemailer loads only when a run sends something.
+      const { createSmtpMailer } = await import('../actions/smtp-mailer.js');
+      return createSmtpMailer({
+        smtp: config.mailbox.smtp as NonNullable<typeof config.mailbox.smtp>,
+        credentials,
+        log,
+        ...(ca ? { ca } : {}),
+      });
+    });
+    // A failed sender is reported below, once the fetch and QUIT are done.
+    sending.catch(() => {});
     await fetchPhase(ctx, pop3, fresh);
     // Everything chosen for deletion must be durably known as archived before QUIT commits it.
     await ledger.checkpoint();
@@ -195,21 +212,15 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
     }
 
     options.onProgress?.({ phase: 'send', done: 0, total: 0, bytes: 0 });
-    await sendPhase(ctx, async () => {
-      if (options.createMailer) return options.createMailer(credentials);
-      // nodemailer loads only when a run sends something.
-      const { createSmtpMailer } = await import('../actions/smtp-mailer.js');
-      return createSmtpMailer({
-        smtp: config.mailbox.smtp as NonNullable<typeof config.mailbox.smtp>,
-        credentials,
-        log,
-        ...(ca ? { ca } : {}),
-      });
-    });
+    ctx.sends.close();
+    await sending;
     await ledger.releaseLease();
   } catch (error) {
     // No QUIT: the server deletes nothing. What was archived is saved for the next run.
     pop3.destroy('the run failed');
+    // The send in progress finishes and is recorded; nothing new starts.
+    ctx.sends.abort();
+    await sending?.catch(() => {});
     if (leased) {
       await ledger.releaseLease().catch((saveError: unknown) => {
         log.error('could not save the mailbox state after a failure', {

@@ -259,9 +259,29 @@ const sendOne = async (
 };
 
 /**
- * Performs every due send from the archived copies: new messages of this run and those left
- * pending by earlier runs, even after they left the server. Stops at the deadline, at the daily
- * cap, or when the account itself is refused.
+ * Expired memories go: vacation replies and an account pause that is over. The state is only
+ * touched when one has expired, so a run with nothing to forget writes nothing for it.
+ */
+const forgetExpired = (ctx: RunContext, now: number): void => {
+  const { sendPause, vacation } = ctx.ledger.state;
+  const pauseOver = sendPause !== undefined && Date.parse(sendPause.until) <= now;
+  const live = Object.entries(vacation).filter(([, until]) => Date.parse(until) > now);
+  if (!pauseOver && live.length === Object.keys(vacation).length) return;
+  ctx.ledger.updateState(({ sendPause: pause, ...state }) => ({
+    ...state,
+    ...(pause && !pauseOver ? { sendPause: pause } : {}),
+    vacation: Object.fromEntries(live),
+  }));
+};
+
+/** Messages whose sends are all final are finalized in batches, so the ledger stays small. */
+const FINALIZE_BATCH = 50;
+
+/**
+ * Performs every due send from the archived copies: first those left pending by earlier runs
+ * (even after their messages left the server), then each new message as soon as the fetch has
+ * recorded it, while the fetch goes on. Ends when `ctx.sends` is closed and drained. Stops sending
+ * at the deadline, at the daily cap, or when the account itself is refused.
  */
 export const sendPhase = async (
   ctx: RunContext,
@@ -274,17 +294,11 @@ export const sendPhase = async (
     return mailer;
   };
   const now = ctx.clock.now();
-  // Expired memories go: vacation replies and an account pause that is over.
-  ledger.updateState(({ sendPause, ...state }) => ({
-    ...state,
-    ...(sendPause && Date.parse(sendPause.until) > now ? { sendPause } : {}),
-    vacation: Object.fromEntries(
-      Object.entries(state.vacation).filter(([, until]) => Date.parse(until) > now),
-    ),
-  }));
-  const order = Object.entries(ledger.state.pending).sort(([, a], [, b]) =>
+  forgetExpired(ctx, now);
+  const earlier = Object.entries(ledger.state.pending).sort(([, a], [, b]) =>
     a.since.localeCompare(b.since),
   );
+  for (const [id, { uidl }] of earlier) ctx.sends.push({ id, uidl, record: null });
   let stopped = isPaused(ledger.state, now);
   if (stopped) {
     ctx.log.info('sending is paused after the account was refused', {
@@ -294,9 +308,11 @@ export const sendPhase = async (
   }
   const done = new Map<string, MessageRecord | null>();
   try {
-    for (const [id] of order) {
-      const pending = ledger.state.pending[id] as PendingMessage;
-      let record: MessageRecord | null = null;
+    for await (const queued of ctx.sends.take()) {
+      const { id } = queued;
+      const pending = ledger.state.pending[id];
+      if (!pending) continue;
+      let record = queued.record;
       const due = Object.entries(pending.actions).filter(
         ([, action]) =>
           !isFinal(action.status) &&
@@ -308,9 +324,10 @@ export const sendPhase = async (
             code: 'ECONFIG',
             message: 'sends are waiting but mailbox.smtp is not configured',
           });
-          break;
+          stopped = true;
+          continue;
         }
-        record = await readRecord(ctx, id);
+        record ??= await readRecord(ctx, id);
         if (!record) {
           ctx.log.error('the record of a message with pending sends is missing', { id });
           continue;
@@ -347,6 +364,10 @@ export const sendPhase = async (
       const after = ledger.state.pending[id];
       if (after && Object.values(after.actions).every((action) => isFinal(action.status))) {
         done.set(id, record);
+        if (done.size >= FINALIZE_BATCH) {
+          await finalize(ctx, done);
+          done.clear();
+        }
       }
     }
     if (done.size > 0) await finalize(ctx, done);

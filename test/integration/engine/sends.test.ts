@@ -75,6 +75,44 @@ describe('sends across runs', () => {
     expect(Object.values(record?.actions ?? {}).map((action) => action.status)).toEqual(['sent']);
   });
 
+  it('forwards while the fetch is still going, in the order the mail arrived', async () => {
+    // Prepare: the server holds back the last message until a forward has arrived over SMTP
+    const waitForForward = async (): Promise<boolean> => {
+      for (let waited = 0; waited < 5_000; waited += 10) {
+        if (captured(mailbox).length > 0) return true;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return false;
+    };
+    let forwardedBeforeLastRetr: boolean | null = null;
+    const mailbox: Engine = await engine({
+      smtp: true,
+      mailbox: ['one', 'two', 'three', 'four', 'five'].map((subject) => mail(subject, { subject })),
+      faults: {
+        onCommand: async (command) => {
+          if (command.name === 'RETR' && command.args[0] === '5')
+            forwardedBeforeLastRetr = await waitForForward();
+          return undefined;
+        },
+      },
+    });
+
+    // Act
+    const summary = await mailbox.run({ rules: [forwardAll] });
+
+    // Assess
+    expect(summary).toMatchObject({ fetched: 5, forwarded: 5, pendingActions: 0 });
+    expect(forwardedBeforeLastRetr).toBe(true);
+    expect(captured(mailbox).map((sent) => headersOf(sent).subject)).toEqual([
+      'Fwd: one',
+      'Fwd: two',
+      'Fwd: three',
+      'Fwd: four',
+      'Fwd: five',
+    ]);
+    expect((await mailbox.state())?.pending).toEqual({});
+  });
+
   it('answers each sender once per vacation window, and again after it', async () => {
     // Prepare: carol writes on day 0 (twice), day 2 and day 8; dave on day 2
     const mailbox = await engine({

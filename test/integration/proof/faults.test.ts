@@ -109,8 +109,9 @@ describe('POP3 faults', () => {
     expect(line(failed, 'error', 'run failed').fields.code).toBe('ECONNECTION');
     expect(failed.metrics).toMatchObject(runFailure);
     expect(target.pop3.mailbox.messages).toHaveLength(MESSAGES);
+    // Sends of messages recorded before the reset may already have gone; the rest go now.
     const [next] = await recover(target);
-    expect(next?.metrics).toMatchObject({ runSucceeded: 1, forwarded: 4, replied: 4 });
+    expect(next?.metrics).toMatchObject({ runSucceeded: 1 });
     await expectNothingLostNothingTwice(target);
   });
 
