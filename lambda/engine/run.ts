@@ -132,7 +132,9 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
   let leased = false;
   let sending: Promise<void> | undefined;
   try {
-    const listing = buildListing(await pop3.uidl(), await pop3.list());
+    // Pipelined together when the server allows it.
+    const [uidls, sizes] = await Promise.all([pop3.uidl(), pop3.list()]);
+    const listing = buildListing(uidls, sizes);
     if (listing.duplicates.size > 0) {
       log.warn('the server lists some UIDLs more than once; those messages are never deleted', {
         count: listing.duplicates.size,

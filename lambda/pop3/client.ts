@@ -200,10 +200,16 @@ export class Pop3Client implements SaslChannel {
     await authenticate(this, credentials);
     this.#state = Pop3State.TRANSACTION;
     this.#idleMs = this.#timeouts.idleMs;
-    await this.#refreshCapabilities();
+    // CAPA and STAT go out together when the server offered PIPELINING before the login; the
+    // CAPA after the login decides for the rest of the session.
+    this.#pipelining = this.#capabilities.pipelining && this.#options.pipelining !== 'off';
+    const capabilities = this.#refreshCapabilities(true);
+    const stat = this.stat();
+    stat.catch(() => {});
+    await capabilities;
     this.#pipelining = this.#capabilities.pipelining && this.#options.pipelining !== 'off';
     try {
-      return await this.stat();
+      return await stat;
     } catch (error) {
       if (!hasCode(error, 'ECOMMAND')) throw error;
       throw new PopfwdError(
@@ -217,7 +223,7 @@ export class Pop3Client implements SaslChannel {
   async stat(): Promise<Stat> {
     this.#require(Pop3State.TRANSACTION, 'STAT');
     const [count, size] = parseNumbers(
-      await this.#simple(buildCommand('STAT'), 'ECOMMAND'),
+      await this.#simple(buildCommand('STAT'), 'ECOMMAND', true),
       'STAT',
     );
     return { count, size };
@@ -227,7 +233,7 @@ export class Pop3Client implements SaslChannel {
   async list(): Promise<Map<number, number>> {
     this.#require(Pop3State.TRANSACTION, 'LIST');
     const sizes = new Map<number, number>();
-    for (const line of await this.#listing(buildCommand('LIST'), 'ECOMMAND')) {
+    for (const line of await this.#listing(buildCommand('LIST'), 'ECOMMAND', true)) {
       const [n, size] = parseNumbers(line, 'LIST');
       sizes.set(n, size);
     }
@@ -245,7 +251,7 @@ export class Pop3Client implements SaslChannel {
     if (this.#capabilities.known && !this.#capabilities.uidl) throw missing();
     let lines: string[];
     try {
-      lines = await this.#listing(buildCommand('UIDL'), 'ECOMMAND');
+      lines = await this.#listing(buildCommand('UIDL'), 'ECOMMAND', true);
     } catch (error) {
       throw hasCode(error, 'ECOMMAND') ? missing() : error;
     }
@@ -417,9 +423,11 @@ export class Pop3Client implements SaslChannel {
     });
   }
 
-  async #refreshCapabilities(): Promise<void> {
+  async #refreshCapabilities(pipelinable = false): Promise<void> {
     try {
-      this.#capabilities = parseCapabilities(await this.#listing(buildCommand('CAPA'), 'ECOMMAND'));
+      this.#capabilities = parseCapabilities(
+        await this.#listing(buildCommand('CAPA'), 'ECOMMAND', pipelinable),
+      );
     } catch (error) {
       // A pre-RFC 2449 server answers CAPA with -ERR: it still speaks RFC 1939.
       if (!hasCode(error, 'ECOMMAND')) throw error;
@@ -516,13 +524,13 @@ export class Pop3Client implements SaslChannel {
     });
   }
 
-  #listing(command: WireCommand, fallback: ErrorCode): Promise<string[]> {
+  #listing(command: WireCommand, fallback: ErrorCode, pipelinable = false): Promise<string[]> {
     return new Promise((resolve, reject) => {
       const lines: string[] = [];
       this.#dispatch(command, {
         kind: 'lines',
         verb: command.verb,
-        pipelinable: false,
+        pipelinable,
         onStatus: (status) => {
           if (status.ok) return;
           this.#done();

@@ -175,6 +175,46 @@ describe('Pop3Client', () => {
       expect(top).toBe('From: bob@example.org\r\nSubject: one\r\n\r\n');
     });
 
+    /** Whether STAT had been written while the server held back its reply to the CAPA after login. */
+    const statSentBeforeCapaAnswered = async (options: Pop3ServerOptions) => {
+      const records: LogRecord[] = [];
+      let statEarly: boolean | null = null;
+      const server = await serve({
+        ...options,
+        faults: {
+          onCommand: async (command) => {
+            if (command.name !== 'CAPA' || command.state !== 'TRANSACTION') return undefined;
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            statEarly = records.some((record) => record.message === 'C: STAT');
+            return undefined;
+          },
+        },
+      });
+      const client = await connect(server, { log: memoryLog(records) });
+      await client.login(password);
+      const before = records.length;
+      const listings = Promise.all([client.uidl(), client.list()]);
+      const writtenAtOnce = records.slice(before).map((record) => record.message);
+      await listings;
+      return { statEarly, writtenAtOnce };
+    };
+
+    it('pipelines CAPA with STAT after the login, and UIDL with LIST, when the server offers PIPELINING', async () => {
+      const { statEarly, writtenAtOnce } = await statSentBeforeCapaAnswered({});
+
+      expect(statEarly).toBe(true);
+      expect(writtenAtOnce).toEqual(['C: UIDL', 'C: LIST']);
+    });
+
+    it('waits for each reply after the login when the server does not offer PIPELINING', async () => {
+      const { statEarly, writtenAtOnce } = await statSentBeforeCapaAnswered({
+        capabilities: { pipelining: false },
+      });
+
+      expect(statEarly).toBe(false);
+      expect(writtenAtOnce).toEqual(['C: UIDL']);
+    });
+
     it('sends one command at a time when the server does not offer PIPELINING', async () => {
       const server = await serve({ capabilities: { pipelining: false } });
       const records: LogRecord[] = [];
