@@ -56,16 +56,25 @@ rules:
     then: [ { tag: newsletter } ]
 `;
 
+/** The same mailbox without rules: fetch, archive and records only (issue 3's measure). */
+export const archiveOnlyConfig = (target: PopfwdTarget, storeDir: string): string =>
+  benchConfig(target, storeDir).replace(/\nrules:[\s\S]*$/, '\nrules: []\n');
+
 /** One `popfwd run` into a fresh archive under `dir`. */
 export const runPopfwd = async (
   projectDir: string,
   target: PopfwdTarget,
   dir: string,
+  options: { readonly rules: boolean } = { rules: true },
 ): Promise<PopfwdRun> => {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const configPath = join(dir, 'popfwd.yaml');
-  await writeFile(configPath, benchConfig(target, join(dir, 'archive')));
+  const archive = join(dir, 'archive');
+  await writeFile(
+    configPath,
+    options.rules ? benchConfig(target, archive) : archiveOnlyConfig(target, archive),
+  );
   const run = await measure(
     process.execPath,
     [join(projectDir, 'bin', 'popfwd.js'), 'run', '--config', configPath, '--json'],
