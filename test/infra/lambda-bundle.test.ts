@@ -31,4 +31,9 @@ describe('the Lambda bundle (lambda/handler.ts)', () => {
     // Assess
     expect(inputs.filter((input) => /^lambda\/(cli|sandbox)\//.test(input))).toEqual([]);
   });
+
+  it('leaves out the YAML parser: the embedded config is JSON', () => {
+    // Assess
+    expect(inputs.filter((input) => input.startsWith('node_modules/yaml/'))).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type LoadedConfig, loadConfig } from '../../config/load.js';
+import { loadConfig } from '../../config/load.js';
+import type { LoadedConfig } from '../../config/parse.js';
 import { parseDuration } from '../../config/units.js';
 import { ERROR_CODES, errorMessage, isPopfwdError, PopfwdError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';

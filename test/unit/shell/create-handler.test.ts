@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fixedClock } from '../../../lambda/clock.js';
-import { parseConfig } from '../../../lambda/config/load.js';
+import { parseConfig } from '../../../lambda/config/parse.js';
 import type { Config } from '../../../lambda/config/schema.js';
 import type { RunOptions } from '../../../lambda/engine/run-options.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
