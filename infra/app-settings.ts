@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatIssues } from '../lambda/config/issues.js';
 import { configError } from '../lambda/config/parse.js';
 import { parseDuration } from '../lambda/config/units.js';
