@@ -52,6 +52,15 @@ describe('the Lambda bundle (lambda/handler.ts)', () => {
     expect(zod).not.toContain('node_modules/zod/v4/classic/from-json-schema.js');
   });
 
+  it('takes from the AWS SDK clients only the commands the adapters send', () => {
+    // Assess: the aggregated clients (every command as a method) are not in the bundle
+    expect(shipped).toContain(
+      'node_modules/@aws-sdk/client-ssm/dist-es/commands/GetParameterCommand.js',
+    );
+    expect(shipped).not.toContain('node_modules/@aws-sdk/client-ssm/dist-es/SSM.js');
+    expect(shipped).not.toContain('node_modules/@aws-sdk/client-s3/dist-es/S3.js');
+  });
+
   it('leaves out the YAML parser: the embedded config is JSON', () => {
     // Assess
     expect(inputs.filter((input) => input.startsWith('node_modules/yaml/'))).toEqual([]);
