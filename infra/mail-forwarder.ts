@@ -206,6 +206,8 @@ export class MailForwarder extends Construct {
         mainFields: ['module', 'main'],
         banner: CREATE_REQUIRE_BANNER,
         minify: true,
+        // Non-ASCII text stays UTF-8 instead of \u escapes (charset tables, mail libraries): 46 KB.
+        charset: nodejs.Charset.UTF8,
         sourceMap: true,
         sourcesContent: false,
         // Ship the SDK we tested (conditional writes need client-s3 >= 3.700), not the runtime's.
