@@ -1,4 +1,5 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { createAccessTokenCache } from './auth/access-token-cache.js';
 import { readDeployedConfig } from './deploy/deployed-config.js';
 import { runMailbox } from './engine/run.js';
 import { createLambdaLogger, powertoolsLog } from './observability/powertools-log.js';
@@ -21,6 +22,7 @@ export const handler = createHandler({
   config,
   store: openS3Archive(config.store),
   openSecrets: () => openInvocationSecrets(ssmClient),
+  accessTokens: createAccessTokenCache(),
   run: runMailbox,
   metrics: createRunMetrics(config.mailbox.address),
   logFor: (context) => {
