@@ -206,16 +206,19 @@ export class MailForwarder extends Construct {
         mainFields: ['module', 'main'],
         banner: CREATE_REQUIRE_BANNER,
         minify: true,
-        // Non-ASCII text stays UTF-8 instead of \u escapes (charset tables, mail libraries): 46 KB.
-        charset: nodejs.Charset.UTF8,
         sourceMap: true,
         sourcesContent: false,
         // Ship the SDK we tested (conditional writes need client-s3 >= 3.700), not the runtime's.
         bundleAwsSDK: true,
         define: embedConfig(props.config.document),
-        esbuildArgs: Object.fromEntries(
-          Object.entries(BUNDLE_ALIASES).map(([name, path]) => [`--alias:${name}`, path]),
-        ),
+        esbuildArgs: {
+          ...Object.fromEntries(
+            Object.entries(BUNDLE_ALIASES).map(([name, path]) => [`--alias:${name}`, path]),
+          ),
+          // Non-ASCII text stays UTF-8 instead of \u escapes (charset tables, mail libraries):
+          // 46 KB. Passed here because this aws-cdk-lib ignores the `charset` bundling prop.
+          '--charset': 'utf8',
+        },
       },
     });
   }
