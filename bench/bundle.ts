@@ -9,7 +9,9 @@
  * behind the 50 ms latency proxy, as Outlook is far away), the Microsoft token endpoint (also
  * 50 ms away), and S3 and SSM stubs answering after 15 ms each.
  * POPFWD_BENCH_INIT_RUNS (default 15) fresh processes for the init time, POPFWD_BENCH_POLL_RUNS
- * (default 7) environments of 1 cold + 3 warm polls.
+ * (default 7) environments of 1 cold + 3 warm polls whose access token lasts (the cached polls),
+ * and as many whose token expires before the next poll (every poll refreshes): a warm container
+ * refreshes once per token lifetime, so the month is a mix of both (STEADY_STATE).
  */
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -47,6 +49,20 @@ const SEED_MESSAGES = 20;
 const NEW_MESSAGES_PER_MONTH = 30 * 30;
 const REFRESH_TOKEN_PARAMETER = '/popfwd/bench/refresh-token';
 
+/**
+ * A warm container refreshes when its access token would not last the next run: Microsoft's
+ * tokens live 60–90 minutes (the shorter assumed), the provider keeps a 2-minute margin, and a run
+ * may take the function's timeout less 15 s (285 s). So one poll in POLLS_PER_TOKEN refreshes.
+ */
+const STEADY_STATE = { tokenLifetimeS: 3600, marginS: 120, runBudgetS: 285, pollEveryS: 300 };
+const POLLS_PER_TOKEN =
+  Math.floor(
+    (STEADY_STATE.tokenLifetimeS - STEADY_STATE.marginS - STEADY_STATE.runBudgetS) /
+      STEADY_STATE.pollEveryS,
+  ) + 1;
+/** Issued in the refreshing phase: expires before the next poll could reuse it. */
+const SHORT_TOKEN_LIFETIME_S = 300;
+
 interface InvokeResult {
   readonly init: { bootMs: number; importMs: number; cpuMs: number };
   readonly invocations: Array<{ ms: number; cpuMs: number; logBytes: number; fetched: number }>;
@@ -55,6 +71,7 @@ interface InvokeResult {
 
 interface PollWorld {
   readonly bundle: string;
+  readonly tokens: TokenEndpoint;
   readonly s3: Stub;
   readonly ssm: Stub;
   stop(): Promise<void>;
@@ -126,7 +143,7 @@ const startPollWorld = async (outdir: string): Promise<PollWorld> => {
       pollConfig(pop3.port, tokens, authority, s3),
       outdir,
     );
-    return { bundle: file, s3, ssm, stop };
+    return { bundle: file, tokens, s3, ssm, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -167,9 +184,6 @@ const invoke = async (
 /** Stretches the CPU part of a local time to Lambda's share of a vCPU at MEMORY_MB. */
 const onLambda = (wallMs: number, cpuMs: number): number =>
   wallMs + cpuMs * (LAMBDA_MB_PER_VCPU / MEMORY_MB - 1);
-
-const perPoll = (counts: Record<string, number>, operation: string, polls: number): number =>
-  (counts[operation] ?? 0) / polls;
 
 const monitoringFromTemplate = async (
   outdir: string,
@@ -220,13 +234,26 @@ const main = async (): Promise<void> => {
     const world = await startPollWorld(join(scratch, 'poll'));
     const initRuns: InvokeResult['init'][] = [];
     const cold: Array<{ ms: number; cpuMs: number }> = [];
-    const warm: Array<{ ms: number; cpuMs: number }> = [];
     const metricNames = new Set<string>();
-    let logBytes = 0;
     let seed: Record<string, number>;
-    const emptyS3: Record<string, number> = {};
-    const emptySsm: Record<string, number> = {};
-    let emptyPolls = 0;
+    /** Warm polls by kind: with the cached access token, and refreshing it. */
+    const phases = {
+      cached: { polls: [] as InvokeResult['invocations'], s3: {} as Record<string, number> },
+      refreshing: {
+        polls: [] as InvokeResult['invocations'],
+        s3: {} as Record<string, number>,
+        ssm: {} as Record<string, number>,
+        tokenRequests: 0,
+      },
+    };
+    let coldLogBytes = 0;
+    const tokenRequests = () =>
+      world.tokens.requests.filter((request) => request.path.endsWith('/token')).length;
+    const add = (into: Record<string, number>, counts: Record<string, number>) => {
+      for (const [key, value] of Object.entries(counts)) into[key] = (into[key] ?? 0) + value;
+    };
+    const cachedSsm: Record<string, number> = {};
+    let cachedTokenRequests = 0;
     try {
       step(`first poll: archives the ${SEED_MESSAGES} messages (requests per new message)`);
       const first = await invoke(script, world, 1);
@@ -236,51 +263,89 @@ const main = async (): Promise<void> => {
       world.ssm.take();
       const initCount = setting('POPFWD_BENCH_INIT_RUNS', 15);
       const pollCount = setting('POPFWD_BENCH_POLL_RUNS', 7);
-      for (let run = 0; run < Math.max(initCount, pollCount); run += 1) {
-        const polls = run < pollCount ? 4 : 0;
-        const result = await invoke(script, world, polls);
-        initRuns.push(result.init);
-        for (const name of result.metrics) metricNames.add(name);
-        const [first, ...rest] = result.invocations;
-        if (first)
-          cold.push({
-            ms: result.init.importMs + first.ms,
-            cpuMs: result.init.cpuMs + first.cpuMs,
-          });
-        for (const poll of rest) warm.push(poll);
-        for (const poll of result.invocations) {
-          if (poll.fetched !== 0) throw new Error('an empty poll fetched mail');
-          logBytes += poll.logBytes;
+      for (const phase of ['cached', 'refreshing'] as const) {
+        world.tokens.accessTokenLifetime = phase === 'cached' ? 3599 : SHORT_TOKEN_LIFETIME_S;
+        const runs = phase === 'cached' ? Math.max(initCount, pollCount) : pollCount;
+        for (let run = 0; run < runs; run += 1) {
+          const polls = run < pollCount ? 4 : 0;
+          const tokensBefore = tokenRequests();
+          const result = await invoke(script, world, polls);
+          initRuns.push(result.init);
+          for (const name of result.metrics) metricNames.add(name);
+          const [coldPoll, ...rest] = result.invocations;
+          if (coldPoll) {
+            cold.push({
+              ms: result.init.importMs + coldPoll.ms,
+              cpuMs: result.init.cpuMs + coldPoll.cpuMs,
+            });
+            coldLogBytes += coldPoll.logBytes;
+          }
+          for (const poll of result.invocations) {
+            if (poll.fetched !== 0) throw new Error('an empty poll fetched mail');
+          }
+          phases[phase].polls.push(...rest);
+          // The cold poll of every environment refreshes; the SSM and token requests of the
+          // warm ones are what is left after one refreshing poll's share.
+          const ssm = world.ssm.take();
+          const s3 = world.s3.take();
+          add(phases[phase].s3, s3);
+          if (phase === 'cached') {
+            add(cachedSsm, ssm);
+            cachedTokenRequests += tokenRequests() - tokensBefore;
+          } else {
+            add(phases.refreshing.ssm, ssm);
+            phases.refreshing.tokenRequests += tokenRequests() - tokensBefore;
+          }
         }
-        emptyPolls += polls;
-        const s3 = world.s3.take();
-        const ssm = world.ssm.take();
-        for (const [key, value] of Object.entries(s3)) emptyS3[key] = (emptyS3[key] ?? 0) + value;
-        for (const [key, value] of Object.entries(ssm))
-          emptySsm[key] = (emptySsm[key] ?? 0) + value;
       }
     } finally {
       await world.stop();
     }
+    // Every poll of the refreshing phase refreshed; in the cached phase only each environment's
+    // first (cold) poll did, so the warm polls' share is what is left after those.
+    const environments = setting('POPFWD_BENCH_POLL_RUNS', 7);
+    const refreshing = {
+      get: (phases.refreshing.ssm.GetParameter ?? 0) / (4 * environments),
+      put: (phases.refreshing.ssm.PutParameter ?? 0) / (4 * environments),
+      tokens: phases.refreshing.tokenRequests / (4 * environments),
+    };
+    const cachedPolls = phases.cached.polls.length;
+    const cached = {
+      get: ((cachedSsm.GetParameter ?? 0) - environments * refreshing.get) / cachedPolls,
+      put: ((cachedSsm.PutParameter ?? 0) - environments * refreshing.put) / cachedPolls,
+      tokens: (cachedTokenRequests - environments * refreshing.tokens) / cachedPolls,
+    };
 
     const importTimes = summarize(initRuns.map((run) => run.importMs));
     const bootTimes = summarize(initRuns.map((run) => run.bootMs));
-    const warmMs = summarize(warm.map((poll) => poll.ms));
-    const warmCpu = summarize(warm.map((poll) => poll.cpuMs));
-    const coldMs = summarize(cold.map((poll) => poll.ms));
-    const coldCpu = summarize(cold.map((poll) => poll.cpuMs));
-    const warmLambda = onLambda(warmMs.median, warmCpu.median);
-    const coldLambda = onLambda(coldMs.median, coldCpu.median);
+    const timing = (polls: ReadonlyArray<{ ms: number; cpuMs: number }>) => {
+      const ms = summarize(polls.map((poll) => poll.ms));
+      const cpu = summarize(polls.map((poll) => poll.cpuMs));
+      return { ms, cpu, billed: onLambda(ms.median, cpu.median) };
+    };
+    const cachedTime = timing(phases.cached.polls);
+    const refreshingTime = timing(phases.refreshing.polls);
+    const coldTime = timing(cold);
+    const mean = (values: readonly number[]) =>
+      values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+    const cachedLog = mean(phases.cached.polls.map((poll) => poll.logBytes));
+    const refreshingLog = mean(phases.refreshing.polls.map((poll) => poll.logBytes));
+    const share = 1 / POLLS_PER_TOKEN;
+    const blend = (ofRefreshing: number, ofCached: number) =>
+      share * ofRefreshing + (1 - share) * ofCached;
+    const s3Polls = 8 * environments;
+    const s3Count = (operation: string) =>
+      ((phases.cached.s3[operation] ?? 0) + (phases.refreshing.s3[operation] ?? 0)) / s3Polls;
     const seedMessages = SEED_MESSAGES;
     const inputs = {
       memoryMb: MEMORY_MB,
-      warmPollMs: warmLambda,
-      coldPollMs: coldLambda,
-      s3GetsPerPoll: perPoll(emptyS3, 'GetObject', emptyPolls),
-      s3PutsPerPoll: perPoll(emptyS3, 'PutObject', emptyPolls),
-      ssmGetsPerPoll: perPoll(emptySsm, 'GetParameter', emptyPolls),
-      ssmPutsPerPoll: perPoll(emptySsm, 'PutParameter', emptyPolls),
-      logBytesPerPoll: logBytes / emptyPolls,
+      warmPollMs: blend(refreshingTime.billed, cachedTime.billed),
+      coldPollMs: coldTime.billed,
+      s3GetsPerPoll: s3Count('GetObject'),
+      s3PutsPerPoll: s3Count('PutObject'),
+      ssmGetsPerPoll: blend(refreshing.get, cached.get),
+      ssmPutsPerPoll: blend(refreshing.put, cached.put),
+      logBytesPerPoll: blend(refreshingLog, cachedLog),
       customMetrics: metricNames.size,
       alarmMetrics: monitoring.alarmMetrics,
       dashboards: monitoring.dashboards,
@@ -289,8 +354,15 @@ const main = async (): Promise<void> => {
       getsPerMessage: (seed.GetObject ?? 0) / seedMessages,
       bytesPerMessage: 60_000,
     };
+    // Every poll a new environment: each one refreshes and logs as a cold poll does.
+    const coldInputs = {
+      ...inputs,
+      ssmGetsPerPoll: refreshing.get,
+      ssmPutsPerPoll: refreshing.put,
+      logBytesPerPoll: coldLogBytes / cold.length,
+    };
     const warmLines = monthlyCost(inputs, 0);
-    const coldLines = monthlyCost(inputs, 1);
+    const coldLines = monthlyCost(coldInputs, 1);
     const polling = (lines: typeof warmLines, pick: 'usd' | 'usdAfterFreeTier') =>
       total(lines.slice(0, POLLING_LINES), pick);
 
@@ -332,18 +404,35 @@ const main = async (): Promise<void> => {
       '### Empty poll',
       '',
       `OAuth2 mailbox, ${SEED_MESSAGES} messages kept on the server (retention keep), nothing new. ` +
-        `Per poll the engine made ${inputs.s3GetsPerPoll} S3 GET and ${inputs.s3PutsPerPoll} PUT, ` +
-        `${inputs.ssmGetsPerPoll} SSM GetParameter and ${inputs.ssmPutsPerPoll} PutParameter ` +
-        '(the rotated refresh token is written back every poll), one token refresh and one POP3 ' +
-        `session, and logged ${Math.round(inputs.logBytesPerPoll)} bytes (plus Lambda's own ` +
-        `~400). Warm poll: ${warmMs.median.toFixed(0)} ms wall (${warmMs.min.toFixed(0)}–` +
-        `${warmMs.max.toFixed(0)}), ${warmCpu.median.toFixed(0)} ms CPU; a new environment ` +
-        `(import + first poll): ${coldMs.median.toFixed(0)} ms, ${coldCpu.median.toFixed(0)} ms ` +
-        `CPU. At ${MEMORY_MB} MB Lambda gives ${(MEMORY_MB / LAMBDA_MB_PER_VCPU).toFixed(2)} of a ` +
-        `vCPU, so the CPU part is stretched: billed ≈ wall + CPU × ` +
-        `${(LAMBDA_MB_PER_VCPU / MEMORY_MB - 1).toFixed(2)} → **${warmLambda.toFixed(0)} ms ` +
-        `warm, ${coldLambda.toFixed(0)} ms cold** (INIT is billed since August 2025). Network ` +
-        `assumed: Outlook's POP3 and token endpoint ${RTT_MS} ms away, S3 and SSM ` +
+        `Every empty poll made ${inputs.s3GetsPerPoll} S3 GET and ${inputs.s3PutsPerPoll} PUT ` +
+        'and one POP3 session. A poll that refreshes the access token (the first of every ' +
+        'environment, then one whenever the kept token would not last the run) made ' +
+        `${refreshing.get.toFixed(2)} SSM GetParameter, ${refreshing.put.toFixed(2)} PutParameter ` +
+        `and ${refreshing.tokens.toFixed(2)} token request and logged ` +
+        `${Math.round(refreshingLog)} bytes; a warm poll with the kept token made ` +
+        `${cached.get.toFixed(2)} GetParameter, ${cached.put.toFixed(2)} PutParameter and ` +
+        `${cached.tokens.toFixed(2)} token requests and logged ${Math.round(cachedLog)} bytes ` +
+        "(plus Lambda's own ~400 each). Warm poll with the kept token: " +
+        `${cachedTime.ms.median.toFixed(0)} ms wall (${cachedTime.ms.min.toFixed(0)}–` +
+        `${cachedTime.ms.max.toFixed(0)}), ${cachedTime.cpu.median.toFixed(0)} ms CPU; warm poll ` +
+        `that refreshes: ${refreshingTime.ms.median.toFixed(0)} ms ` +
+        `(${refreshingTime.ms.min.toFixed(0)}–${refreshingTime.ms.max.toFixed(0)}), ` +
+        `${refreshingTime.cpu.median.toFixed(0)} ms CPU; a new environment (import + first poll): ` +
+        `${coldTime.ms.median.toFixed(0)} ms, ${coldTime.cpu.median.toFixed(0)} ms CPU. At ` +
+        `${MEMORY_MB} MB Lambda gives ${(MEMORY_MB / LAMBDA_MB_PER_VCPU).toFixed(2)} of a vCPU, ` +
+        'so the CPU part is stretched: billed ≈ wall + CPU × ' +
+        `${(LAMBDA_MB_PER_VCPU / MEMORY_MB - 1).toFixed(2)} → **${cachedTime.billed.toFixed(0)} ms ` +
+        `kept token, ${refreshingTime.billed.toFixed(0)} ms refreshing, ` +
+        `${coldTime.billed.toFixed(0)} ms cold** (INIT is billed since August 2025). A warm ` +
+        `container refreshes one poll in ${POLLS_PER_TOKEN}: Microsoft's access tokens live 60–90 ` +
+        `minutes (60 assumed), and a kept token is used only while it lasts the run ` +
+        `(${STEADY_STATE.runBudgetS} s) plus ${STEADY_STATE.marginS} s, so ` +
+        `${POLLS_PER_TOKEN} polls 5 minutes apart share one; a warm month is ` +
+        `1/${POLLS_PER_TOKEN} refreshing polls and ${POLLS_PER_TOKEN - 1}/${POLLS_PER_TOKEN} with ` +
+        `the kept token: ${inputs.warmPollMs.toFixed(0)} ms, ` +
+        `${(inputs.ssmGetsPerPoll + inputs.ssmPutsPerPoll).toFixed(3)} SSM requests (each one a ` +
+        `KMS request) and ${Math.round(inputs.logBytesPerPoll)} log bytes per poll on average. ` +
+        `Network assumed: Outlook's POP3 and token endpoint ${RTT_MS} ms away, S3 and SSM ` +
         `${AWS_LATENCY_MS} ms per request. A new message costs ` +
         `${inputs.putsPerMessage.toFixed(2)} PUT and ${inputs.getsPerMessage.toFixed(2)} GET ` +
         `(measured over the first poll's ${SEED_MESSAGES} messages).`,
@@ -358,7 +447,7 @@ const main = async (): Promise<void> => {
         `${FREE_TIERS.kmsRequests.toLocaleString('en-US')} requests, CloudWatch ` +
         `${FREE_TIERS.customMetrics} metrics / ${FREE_TIERS.alarmMetrics} alarms / ` +
         `${FREE_TIERS.dashboards} dashboards / ${FREE_TIERS.logsGb} GB logs, Scheduler 14M) as if ` +
-        'this mailbox were their only user. Every poll warm:',
+        `this mailbox were their only user. Every poll warm (1 in ${POLLS_PER_TOKEN} refreshing):`,
       '',
       renderCostTable(warmLines),
       '',
@@ -366,7 +455,7 @@ const main = async (): Promise<void> => {
         ['total per month', 'list price', 'after free tier'],
         [
           [
-            'polling (Lambda, S3, SSM/KMS, logs, Scheduler), every poll warm',
+            `polling (Lambda, S3, SSM/KMS, logs, Scheduler), every poll warm (1 in ${POLLS_PER_TOKEN} refreshing)`,
             formatUsd(polling(warmLines, 'usd')),
             formatUsd(polling(warmLines, 'usdAfterFreeTier')),
           ],
@@ -396,12 +485,7 @@ const main = async (): Promise<void> => {
         `the monitoring adds ${formatUsd(total(warmLines.slice(POLLING_LINES), 'usd'))} at list ` +
         `prices (${metricNames.size} custom metrics, ${monitoring.alarmMetrics} alarm metrics, ` +
         `${monitoring.dashboards} dashboard) unless the account's free CloudWatch allowance covers ` +
-        `it. ${
-          inputs.ssmGetsPerPoll < 1
-            ? 'The refresh token was read from SSM once per environment (the secret store cached ' +
-              'it), so GetParameter counts depend on how long environments live.'
-            : 'The refresh token is read from SSM on every poll.'
-        }`,
+        'it.',
     ].join('\n');
     await writeSection(BENCHMARKS_MD, 'bundle', report);
     process.stdout.write(`${report}\n`);

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatIssues } from '../lambda/config/issues.js';
-import { configError } from '../lambda/config/load.js';
+import { configError } from '../lambda/config/parse.js';
 import { parseDuration } from '../lambda/config/units.js';
 
 /**

@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConfigIssue } from '../lambda/config/issues.js';
-import {
-  configError,
-  configFileError,
-  parseConfig,
-  parseConfigText,
-} from '../lambda/config/load.js';
+import { configFileError, parseConfigText } from '../lambda/config/load.js';
+import { configError, parseConfig } from '../lambda/config/parse.js';
 import type { Config, SecretRef } from '../lambda/config/schema.js';
 import { mailboxLayout } from '../lambda/engine/layout.js';
 

@@ -1,5 +1,5 @@
 import type { ConfigIssue } from '../lambda/config/issues.js';
-import { configError } from '../lambda/config/load.js';
+import { configError } from '../lambda/config/parse.js';
 import type { PopfwdError } from '../lambda/errors.js';
 import type { DeployConfig } from './deploy-config.js';
 

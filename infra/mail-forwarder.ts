@@ -26,11 +26,18 @@ export const CREATE_REQUIRE_BANNER =
   'const require = popfwdCreateRequire(import.meta.url);';
 
 /**
- * One copy of libmime: @zone-eu/mailsplit require()s its CommonJS build while popfwd and mailparser
- * import its ESM build, which would put both in the bundle (95 KB). Paths are relative to the
- * project root, where esbuild runs.
+ * Module substitutions in the Lambda bundle; paths are relative to the project root, where esbuild
+ * runs.
+ * - libmime: one copy. @zone-eu/mailsplit require()s its CommonJS build while popfwd and
+ *   mailparser import its ESM build, which would put both in the bundle (95 KB).
+ * - iconv-lite and encoding-japanese, which libmime decodes charsets with (580 KB of tables):
+ *   lambda/charsets/ decodes the same charsets with Node's TextDecoder and small tables instead.
  */
-export const BUNDLE_ALIASES = { libmime: './node_modules/libmime/dist/cjs/libmime.js' } as const;
+export const BUNDLE_ALIASES = {
+  libmime: './node_modules/libmime/dist/cjs/libmime.js',
+  'iconv-lite': './lambda/charsets/iconv-lite.ts',
+  'encoding-japanese': './lambda/charsets/encoding-japanese.ts',
+} as const;
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export type LambdaLogLevel = (typeof LOG_LEVELS)[number];
@@ -204,9 +211,14 @@ export class MailForwarder extends Construct {
         // Ship the SDK we tested (conditional writes need client-s3 >= 3.700), not the runtime's.
         bundleAwsSDK: true,
         define: embedConfig(props.config.document),
-        esbuildArgs: Object.fromEntries(
-          Object.entries(BUNDLE_ALIASES).map(([name, path]) => [`--alias:${name}`, path]),
-        ),
+        esbuildArgs: {
+          ...Object.fromEntries(
+            Object.entries(BUNDLE_ALIASES).map(([name, path]) => [`--alias:${name}`, path]),
+          ),
+          // Non-ASCII text stays UTF-8 instead of \u escapes (charset tables, mail libraries):
+          // 46 KB. Passed here because this aws-cdk-lib ignores the `charset` bundling prop.
+          '--charset': 'utf8',
+        },
       },
     });
   }

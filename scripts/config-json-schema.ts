@@ -5,7 +5,7 @@
  * here. The schema accepts what popfwd accepts as far as JSON Schema can say it; popfwd itself
  * checks the rest (regex syntax, cross-field rules) and names the field.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { configSchema } from '../lambda/config/schema.js';
 import { durationSchema, sizeSchema } from '../lambda/config/unit-schemas.js';
 import { conditionSchema, matchersSchema } from '../lambda/rules/condition-schema.js';

@@ -15,7 +15,7 @@ import { embedConfig } from '../../lambda/deploy/deployed-config.js';
 
 /**
  * NodejsFunction's esbuild arguments for the MailForwarder's bundling props: runtime NODEJS_24_X
- * (target node24), ESM (index.mjs), minify, source map without sources, AWS SDK bundled (no
+ * (target node24), ESM (index.mjs), minify, UTF-8, source map without sources, AWS SDK bundled (no
  * externals), mainFields module,main, the banner, the aliases, and the config through `define`.
  */
 export const buildBundle = async (
@@ -33,6 +33,7 @@ export const buildBundle = async (
     platform: 'node',
     format: 'esm',
     minify: true,
+    charset: 'utf8',
     sourcemap: true,
     sourcesContent: false,
     mainFields: ['module', 'main'],

@@ -2,6 +2,7 @@ import { type Clock, systemClock } from '../clock.js';
 import type { MailboxConfig } from '../config/schema.js';
 import { type Log, silentLog } from '../log.js';
 import type { SecretStore } from '../secrets/secret-store.js';
+import { type AccessTokenCache, grantKey } from './access-token-cache.js';
 import type { Credentials } from './credentials.js';
 import { createOAuth2Client, type OAuth2AuthConfig, type OAuth2Client } from './oauth2-client.js';
 import { createOAuth2TokenProvider } from './token-provider.js';
@@ -11,11 +12,16 @@ export interface OpenCredentialsDeps {
   readonly log?: Log;
   /** @default the Microsoft identity platform client for the mailbox's auth config */
   readonly createClient?: (auth: OAuth2AuthConfig) => OAuth2Client;
+  /** The process's access token cache, for a token that outlives one run. */
+  readonly accessTokens?: AccessTokenCache;
+  /** Epoch ms the run ends by: a cached access token must last until then. */
+  readonly deadline?: number;
 }
 
 /**
  * The mailbox's login. A password is read now (a missing secret fails before any connection);
- * OAuth2 reads its refresh token on the first getAccessToken, so nothing rotates unless used.
+ * OAuth2 reads its refresh token on the first getAccessToken, so nothing rotates unless used, and
+ * not at all while the process holds an access token that lasts the run.
  */
 export const openCredentials = async (
   mailbox: MailboxConfig,
@@ -33,6 +39,21 @@ export const openCredentials = async (
   return {
     kind: 'oauth2',
     user,
-    tokens: createOAuth2TokenProvider({ auth, secrets, client, clock, log }),
+    tokens: createOAuth2TokenProvider({
+      auth,
+      secrets,
+      client,
+      clock,
+      log,
+      ...(deps.accessTokens
+        ? {
+            shared: {
+              cache: deps.accessTokens,
+              grant: grantKey(auth, user),
+              neededUntil: deps.deadline ?? clock.now(),
+            },
+          }
+        : {}),
+    }),
   };
 };

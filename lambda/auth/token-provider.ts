@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import { errorMessage, isPopfwdError, PopfwdError } from '../errors.js';
 import type { Log } from '../log.js';
 import { describeSecretRef, type SecretStore } from '../secrets/secret-store.js';
+import type { AccessTokenCache } from './access-token-cache.js';
 import type { AccessToken, AccessTokenProvider } from './credentials.js';
 import type { OAuth2AuthConfig, OAuth2Client } from './oauth2-client.js';
 
@@ -13,18 +14,30 @@ export interface OAuth2TokenProviderOptions {
   readonly log: Log;
   /** A cached access token is refreshed this long before it expires. @default 120_000 */
   readonly expiryMarginMs?: number;
+  /**
+   * The process's access token cache (warm Lambda container, `popfwd watch`): a token found there
+   * under `grant` is used when it lasts until `neededUntil` (the run's deadline); a new one is put
+   * there once its rotated refresh token is stored.
+   */
+  readonly shared?: {
+    readonly cache: AccessTokenCache;
+    readonly grant: string;
+    readonly neededUntil: number;
+  };
 }
 
 /**
- * Access tokens for one run. The first use reads the refresh token, refreshes once and stores the
- * rotated refresh token back to the same reference before the access token is handed out; the
- * access token is then reused until shortly before it expires. Concurrent callers share one
- * refresh, so rotation has a single writer within the process.
+ * Access tokens for one run. The first use takes the process's cached token if it lasts the run;
+ * otherwise it reads the refresh token, refreshes once and stores the rotated refresh token back
+ * to the same reference before the access token is handed out. The access token is then reused
+ * until shortly before it expires; `renew` (the server rejected it) always refreshes from the
+ * stored refresh token. Concurrent callers share one refresh, so rotation has a single writer
+ * within the process.
  */
 export const createOAuth2TokenProvider = (
   options: OAuth2TokenProviderOptions,
 ): AccessTokenProvider => {
-  const { auth, secrets, client, clock, log } = options;
+  const { auth, secrets, client, clock, log, shared } = options;
   const marginMs = options.expiryMarginMs ?? 120_000;
   const where = describeSecretRef(auth.refreshToken);
   let refreshToken: string | undefined;
@@ -66,7 +79,19 @@ export const createOAuth2TokenProvider = (
       refreshTokenRotated: rotated,
     });
     cached = { token: tokens.accessToken, expiresAt: startedAt + tokens.expiresIn * 1000 };
+    shared?.cache.set(shared.grant, cached);
     return cached;
+  };
+
+  /** The token an earlier run of this process left, if it lasts until this run's deadline. */
+  const fromEarlierRun = (): AccessToken | undefined => {
+    const token = shared?.cache.get(shared.grant);
+    if (!shared || !token) return undefined;
+    if (token.expiresAt - marginMs <= Math.max(clock.now(), shared.neededUntil)) return undefined;
+    log.debug('OAuth2 access token of an earlier run reused', {
+      expiresInSeconds: Math.round((token.expiresAt - clock.now()) / 1000),
+    });
+    return token;
   };
 
   return {
@@ -75,7 +100,13 @@ export const createOAuth2TokenProvider = (
       if (!renew && cached && cached.expiresAt - marginMs > clock.now()) {
         return Promise.resolve(cached);
       }
+      const earlier = renew || cached ? undefined : fromEarlierRun();
+      if (earlier) {
+        cached = earlier;
+        return Promise.resolve(earlier);
+      }
       cached = undefined;
+      shared?.cache.delete(shared.grant);
       inFlight = refresh().finally(() => {
         inFlight = undefined;
       });

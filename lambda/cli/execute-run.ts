@@ -1,4 +1,5 @@
 import type { Mailer } from '../actions/mailer.js';
+import type { AccessTokenCache } from '../auth/access-token-cache.js';
 import type { Credentials } from '../auth/credentials.js';
 import type { Config } from '../config/schema.js';
 import { runMailbox } from '../engine/run.js';
@@ -16,6 +17,8 @@ export interface RunFlags {
   /** Overrides limits.runTimeout when shorter. */
   readonly deadlineMs?: number;
   readonly createMailer?: (credentials: Credentials) => Mailer;
+  /** `popfwd watch`: one cache for all its runs. */
+  readonly accessTokens?: AccessTokenCache;
 }
 
 /**
@@ -45,6 +48,7 @@ export const executeRun = async (
       signal: io.signal,
       ...(bar ? { onProgress: (progress) => bar.update(progress) } : {}),
       ...(flags.createMailer ? { createMailer: flags.createMailer } : {}),
+      ...(flags.accessTokens ? { accessTokens: flags.accessTokens } : {}),
     });
   } finally {
     bar?.clear();

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** One problem in a config file: where (a readable path) and what was expected. */
 export interface ConfigIssue {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { rulesSchema } from '../rules/schema.js';
 import { durationSchema, sizeSchema } from './unit-schemas.js';
 

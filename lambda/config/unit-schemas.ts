@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDuration, parseSize } from './units.js';
 
 /** A byte count written as 5242880, "5MB" or "512KiB". */

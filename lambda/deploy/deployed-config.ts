@@ -1,4 +1,4 @@
-import { type LoadedConfig, parseConfig } from '../config/load.js';
+import { type LoadedConfig, parseConfig } from '../config/parse.js';
 import { PopfwdError } from '../errors.js';
 
 /**

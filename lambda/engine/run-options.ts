@@ -1,4 +1,5 @@
 import type { Mailer } from '../actions/mailer.js';
+import type { AccessTokenCache } from '../auth/access-token-cache.js';
 import type { Credentials } from '../auth/credentials.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
@@ -19,6 +20,8 @@ export interface RunOptions {
   readonly config: Config;
   readonly store: BlobStore;
   readonly secrets: SecretStore;
+  /** Access tokens kept between the runs of this process (warm Lambda, `popfwd watch`). */
+  readonly accessTokens?: AccessTokenCache;
   readonly log: Log;
   readonly clock?: Clock;
   /** Epoch ms by which the run must be finished: QUIT sent and state saved. */

@@ -99,7 +99,12 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
     sends: new SendQueue(),
   };
   const ca = await readCaFile(config.mailbox.caFile);
-  const credentials = await openCredentials(config.mailbox, options.secrets, { clock, log });
+  const credentials = await openCredentials(config.mailbox, options.secrets, {
+    clock,
+    log,
+    deadline,
+    ...(options.accessTokens ? { accessTokens: options.accessTokens } : {}),
+  });
   const { pop3: server } = config.mailbox;
 
   options.onProgress?.({ phase: 'connect', done: 0, total: 0, bytes: 0 });

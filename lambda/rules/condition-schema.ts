@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sizeSchema } from '../config/unit-schemas.js';
 import { RULE_LIMITS } from './limits.js';
 import { regexProblem, type TextMatcher } from './pattern.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Condition, conditionDepth, conditionSchema, expecting } from './condition-schema.js';
 import { RULE_LIMITS } from './limits.js';
 import type { ForwardMode } from './plan.js';

@@ -1,8 +1,7 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { SecretRef } from '../config/schema.js';
 import { createEnvSecrets } from './env-secrets.js';
 import { createFileSecrets } from './file-secrets.js';
-import type { SecretAdapter, SsmSecretRef } from './secret-adapter.js';
+import { routeSecrets } from './route-secrets.js';
 import type { SecretStore } from './secret-store.js';
 
 export interface OpenSecretStoreOptions {
@@ -12,36 +11,14 @@ export interface OpenSecretStoreOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** One store for every reference kind: { env }, { file } and { ssm } (the SDK loads on first use). */
-export const openSecretStore = (options: OpenSecretStoreOptions = {}): SecretStore => {
-  const env = createEnvSecrets(options.env ?? process.env);
-  const file = createFileSecrets();
-  let ssm: Promise<SecretAdapter<SsmSecretRef>> | undefined;
-  const ssmSecrets = () => {
-    ssm ??= Promise.all([import('@aws-sdk/client-ssm'), import('./ssm-secrets.js')]).then(
-      ([{ SSMClient }, { createSsmSecrets }]) => {
-        let client = options.ssmClient;
-        return createSsmSecrets(() => {
-          client ??= new SSMClient({});
-          return client;
-        });
-      },
-    );
-    return ssm;
-  };
-
-  return {
-    read: async (ref: SecretRef) =>
-      'env' in ref
-        ? env.read(ref)
-        : 'file' in ref
-          ? file.read(ref)
-          : (await ssmSecrets()).read(ref),
-    write: async (ref: SecretRef, value: string) =>
-      'env' in ref
-        ? env.write(ref, value)
-        : 'file' in ref
-          ? file.write(ref, value)
-          : (await ssmSecrets()).write(ref, value),
-  };
-};
+/**
+ * One store for every reference kind: { env }, { file } and { ssm }, for the CLI. The SSM adapter
+ * and the SDK load on first use; the Lambda, which always uses them, imports them statically
+ * (lambda/shell/aws-adapters.ts).
+ */
+export const openSecretStore = (options: OpenSecretStoreOptions = {}): SecretStore =>
+  routeSecrets({
+    env: createEnvSecrets(options.env ?? process.env),
+    file: createFileSecrets(),
+    ssm: async () => (await import('./ssm-secrets.js')).createSsmSecrets(options.ssmClient),
+  });

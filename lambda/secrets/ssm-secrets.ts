@@ -1,4 +1,4 @@
-import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import {
   refuseEmptyWrite,
   requireValue,
@@ -75,15 +75,18 @@ const wrap = (verb: Verb, ref: SsmSecretRef, cause: unknown) => {
  * SSM Parameter Store. Reads decrypt SecureStrings and are cached for the store's lifetime (one
  * run), so a rotated refresh token written back is what the next read in the run sees. Writes
  * overwrite as SecureString without tags (SSM rejects Tags with Overwrite) and without labels (a
- * labelled oldest version blocks new versions once the 100-version cap is reached).
+ * labelled oldest version blocks new versions once the 100-version cap is reached). `client`
+ * defaults to one for the environment's region and credentials.
  */
-export const createSsmSecrets = (client: () => SSMClient): SecretAdapter<SsmSecretRef> => {
+export const createSsmSecrets = (
+  client: SSMClient = new SSMClient({}),
+): SecretAdapter<SsmSecretRef> => {
   const cache = new Map<string, Promise<string>>();
 
   const load = async (ref: SsmSecretRef): Promise<string> => {
     let value: string | undefined;
     try {
-      const output = await client().send(
+      const output = await client.send(
         new GetParameterCommand({ Name: ref.ssm, WithDecryption: true }),
       );
       value = output.Parameter?.Value;
@@ -106,7 +109,7 @@ export const createSsmSecrets = (client: () => SSMClient): SecretAdapter<SsmSecr
     async write(ref, value) {
       refuseEmptyWrite(ref, value);
       try {
-        await client().send(
+        await client.send(
           new PutParameterCommand({
             Name: ref.ssm,
             Value: value,

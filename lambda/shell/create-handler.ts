@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import type { AccessTokenCache } from '../auth/access-token-cache.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { RunOptions } from '../engine/run-options.js';
@@ -24,6 +25,11 @@ export interface HandlerDependencies {
    * would keep using a password or refresh token the owner has since replaced in SSM.
    */
   readonly openSecrets: () => SecretStore;
+  /**
+   * The container's OAuth2 access token cache: warm invocations reuse the access token (only
+   * that) until shortly before it expires, and skip the token refresh and the secret reads.
+   */
+  readonly accessTokens?: AccessTokenCache;
   /** The engine: `runMailbox` in production. */
   readonly run: (options: RunOptions) => Promise<RunSummary>;
   readonly metrics: MetricsSink;
@@ -71,6 +77,7 @@ export const createHandler = (deps: HandlerDependencies): ScheduledHandler => {
         config: deps.config,
         store: deps.store,
         secrets: deps.openSecrets(),
+        ...(deps.accessTokens ? { accessTokens: deps.accessTokens } : {}),
         log,
         clock,
         deadline,

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import type { ConfigIssue } from '../../lambda/config/issues.js';
-import { parseConfig } from '../../lambda/config/load.js';
+import { parseConfig } from '../../lambda/config/parse.js';
 import { isPopfwdError } from '../../lambda/errors.js';
 
 export const MAILBOX = `

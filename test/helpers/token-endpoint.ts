@@ -61,6 +61,8 @@ export interface TokenEndpoint {
   revokeRefreshTokens(): void;
   /** false (default): used refresh tokens stay valid, as Microsoft documents; true: single use. */
   invalidateUsedRefreshTokens: boolean;
+  /** Lifetime in seconds of the access tokens issued from now on. */
+  accessTokenLifetime: number;
   /** Access tokens issued so far, oldest first. */
   readonly accessTokens: readonly string[];
   isAccessTokenActive(token: string): boolean;
@@ -99,7 +101,6 @@ export const startTokenEndpoint = async (
   const clientId = options.clientId ?? '11111111-2222-3333-4444-555555555555';
   const tenant = options.tenant ?? 'consumers';
   const username = options.username ?? 'alice@example.test';
-  const lifetime = options.accessTokenLifetime ?? 3599;
   const requests: RecordedRequest[] = [];
   const pollAnswers: DevicePollAnswer[] = [];
   const injected: InjectedReply[] = [];
@@ -109,6 +110,7 @@ export const startTokenEndpoint = async (
 
   const issueTokens = (scope: string): InjectedReply => {
     const accessToken = opaque('EwA-');
+    const lifetime = endpoint.accessTokenLifetime;
     accessTokens.set(accessToken, { username, scope, expiresAt: Date.now() + lifetime * 1000 });
     const body: Record<string, unknown> = {
       token_type: 'Bearer',
@@ -287,6 +289,7 @@ export const startTokenEndpoint = async (
     introspectionUrl: `${authority}/introspect`,
     requests,
     invalidateUsedRefreshTokens: false,
+    accessTokenLifetime: options.accessTokenLifetime ?? 3599,
     answerDevicePolls: (...answers) => {
       pollAnswers.push(...answers);
     },

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { CliIO } from '../../lambda/cli/io.js';
 import { main } from '../../lambda/cli/main.js';
-import { parseConfig } from '../../lambda/config/load.js';
+import { parseConfig } from '../../lambda/config/parse.js';
 import { runMailbox } from '../../lambda/engine/run.js';
 import { type LogRecord, memoryLog } from '../../lambda/log.js';
 import { openSecretStore } from '../../lambda/secrets/open-secrets.js';

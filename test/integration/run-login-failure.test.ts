@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../lambda/config/load.js';
+import { parseConfig } from '../../lambda/config/parse.js';
 import { runMailbox } from '../../lambda/engine/run.js';
 import type { PopfwdError } from '../../lambda/errors.js';
 import { silentLog } from '../../lambda/log.js';

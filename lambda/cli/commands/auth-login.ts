@@ -6,7 +6,8 @@ import {
 } from '../../auth/oauth2-client.js';
 import { openCredentials } from '../../auth/open-credentials.js';
 import type { LoginCheck, VerifyLogin } from '../../auth/verify-login.js';
-import { type LoadedConfig, loadConfig } from '../../config/load.js';
+import { loadConfig } from '../../config/load.js';
+import type { LoadedConfig } from '../../config/parse.js';
 import type { MailboxConfig, SecretRef } from '../../config/schema.js';
 import { ERROR_CODES, errorMessage, isPopfwdError, PopfwdError } from '../../errors.js';
 import { openSecretStore } from '../../secrets/open-secrets.js';

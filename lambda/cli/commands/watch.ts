@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type LoadedConfig, loadConfig } from '../../config/load.js';
+import { createAccessTokenCache } from '../../auth/access-token-cache.js';
+import { loadConfig } from '../../config/load.js';
+import type { LoadedConfig } from '../../config/parse.js';
 import { parseDuration } from '../../config/units.js';
 import { ERROR_CODES, errorMessage, isPopfwdError, PopfwdError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';
@@ -37,6 +39,8 @@ export const watchCommand: Command = {
     }
     const deadlineMs = deadlineFlag(values.deadline) ?? every;
     let current: LoadedConfig = await loadConfig(values.config);
+    // The access token outlives a run (not the refresh token, read by every run that refreshes).
+    const accessTokens = createAccessTokenCache();
     io.stderr.write(
       `watching ${current.config.mailbox.address} every ${values.every} (Ctrl-C to stop)\n`,
     );
@@ -54,6 +58,7 @@ export const watchCommand: Command = {
           json: values.json,
           level: values.verbose ? 'debug' : 'info',
           deadlineMs,
+          accessTokens,
         });
         io.stdout.write(
           values.json

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
 import { parse } from 'yaml';
 import { fixedClock } from '../../../lambda/clock.js';
-import { parseConfig } from '../../../lambda/config/load.js';
+import { parseConfig } from '../../../lambda/config/parse.js';
 import type { Config } from '../../../lambda/config/schema.js';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
 import type { MailboxState, SeenIndex } from '../../../lambda/engine/ledger-types.js';

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { parseConfig } from '../../../lambda/config/load.js';
+import { parseConfig } from '../../../lambda/config/parse.js';
 import type { Config } from '../../../lambda/config/schema.js';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
 import { runMailbox } from '../../../lambda/engine/run.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createAccessTokenCache } from '../../../lambda/auth/access-token-cache.js';
 import type { OAuth2Client, TokenSet } from '../../../lambda/auth/oauth2-client.js';
 import { createOAuth2TokenProvider } from '../../../lambda/auth/token-provider.js';
 import { fixedClock } from '../../../lambda/clock.js';
@@ -224,5 +225,139 @@ describe('createOAuth2TokenProvider', () => {
     const token = await provider.getAccessToken();
 
     expect(token.expiresAt).toBe(START + 3600_000);
+  });
+});
+
+describe('createOAuth2TokenProvider with the process access token cache', () => {
+  const GRANT = 'alice grant';
+  const RUN_MS = 285_000;
+
+  /** A run of a warm container: a fresh provider (secrets per run), the cache shared. */
+  const runs = (
+    options: { client?: Pick<OAuth2Client, 'refresh'>; secrets?: SecretStore } = {},
+  ) => {
+    const memory = memorySecrets({ 'ssm:/popfwd/alice/refresh-token': 'rt-0' });
+    const rotating = rotatingClient();
+    const clock = fixedClock(START);
+    const cache = createAccessTokenCache();
+    const run = () =>
+      createOAuth2TokenProvider({
+        auth: { refreshToken: ref },
+        secrets: options.secrets ?? memory.store,
+        client: options.client ?? rotating.client,
+        clock,
+        log: silentLog,
+        shared: { cache, grant: GRANT, neededUntil: clock.now() + RUN_MS },
+      });
+    return { run, memory, calls: rotating.calls, clock, cache };
+  };
+
+  it('hands a later run the access token without reading, refreshing or writing anything', async () => {
+    // Prepare
+    const { run, memory, calls, clock } = runs();
+    await run().getAccessToken();
+    clock.advance(5 * 60_000);
+    memory.events.length = 0;
+
+    // Act
+    const token = await run().getAccessToken();
+
+    // Assess
+    expect(token.token).toBe('at-1');
+    expect(calls).toEqual(['rt-0']);
+    expect(memory.events).toEqual([]);
+  });
+
+  it('refreshes from the stored refresh token once the cached token would expire before the run ends', async () => {
+    // Prepare: at-1 expires at START + 1 h; this run needs it until 285 s from now, plus the margin
+    const { run, memory, calls, clock } = runs();
+    await run().getAccessToken();
+    clock.advance(3600_000 - RUN_MS - 120_000);
+
+    // Act
+    const token = await run().getAccessToken();
+
+    // Assess
+    expect(token.token).toBe('at-2');
+    expect(calls).toEqual(['rt-0', 'rt-1']);
+    expect(memory.events.map((e) => `${e.op} ${e.value}`)).toEqual([
+      'read rt-0',
+      'write rt-1',
+      'read rt-1',
+      'write rt-2',
+    ]);
+  });
+
+  it('refreshes from the stored refresh token when the server rejected the cached token', async () => {
+    // Prepare
+    const { run, memory, calls, cache } = runs();
+    await run().getAccessToken();
+    const provider = run();
+    expect((await provider.getAccessToken()).token).toBe('at-1');
+
+    // Act: what login.ts and smtp-xoauth2.ts do after a rejection
+    const renewed = await provider.getAccessToken({ renew: true });
+
+    // Assess
+    expect(renewed.token).toBe('at-2');
+    expect(calls).toEqual(['rt-0', 'rt-1']);
+    expect(memory.events.filter((e) => e.op === 'read')).toHaveLength(2);
+    expect(cache.get(GRANT)?.token).toBe('at-2');
+  });
+
+  it('keeps no token when the refresh fails, so the next run refreshes again', async () => {
+    // Prepare
+    const client: Pick<OAuth2Client, 'refresh'> = {
+      refresh: async () => {
+        throw new PopfwdError('EINVALIDGRANT', 'sign in again');
+      },
+    };
+    const { run, cache } = runs({ client });
+    cache.set(GRANT, { token: 'rejected', expiresAt: START + 3600_000 });
+
+    // Act
+    const error = await run()
+      .getAccessToken({ renew: true })
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect((error as PopfwdError).code).toBe('EINVALIDGRANT');
+    expect(cache.get(GRANT)).toBeUndefined();
+  });
+
+  it('keeps no token when the rotated refresh token cannot be stored', async () => {
+    // Prepare
+    const memory = memorySecrets({ 'ssm:/popfwd/alice/refresh-token': 'rt-0' });
+    const secrets: SecretStore = {
+      read: memory.store.read,
+      write: async () => {
+        throw new PopfwdError('ESECRET', 'cannot write ssm:/popfwd/alice/refresh-token');
+      },
+    };
+    const { run, cache } = runs({ secrets });
+
+    // Act
+    const error = await run()
+      .getAccessToken()
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect((error as PopfwdError).code).toBe('ESECRET');
+    expect(cache.get(GRANT)).toBeUndefined();
+  });
+});
+
+describe('createAccessTokenCache', () => {
+  it('gives a token only for the grant it was stored under', () => {
+    // Prepare
+    const cache = createAccessTokenCache();
+    const token = { token: 'at-1', expiresAt: START };
+
+    // Act
+    cache.set('alice', token);
+
+    // Assess
+    expect(cache.get('alice')).toBe(token);
+    expect(cache.get('bob')).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { parseConfig } from '../../../lambda/config/load.js';
+import { parseConfig } from '../../../lambda/config/parse.js';
 import { parseDuration, parseSize } from '../../../lambda/config/units.js';
 import { isPopfwdError } from '../../../lambda/errors.js';
 import {

@@ -2,7 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, parseConfig, parseConfigText } from '../../../lambda/config/load.js';
+import { loadConfig, parseConfigText } from '../../../lambda/config/load.js';
+import { parseConfig } from '../../../lambda/config/parse.js';
 import type { PopfwdError } from '../../../lambda/errors.js';
 
 const minimal = {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoadedConfig } from '../../../lambda/config/load.js';
+import type { LoadedConfig } from '../../../lambda/config/parse.js';
 import {
   DEPLOYED_CONFIG_SOURCE,
   embedConfig,

@@ -21,7 +21,7 @@ const ssmMock = mockClient(SSMClient);
 /** Some SSM exceptions model the text twice: `message` (Error) and `Message` (the API field). */
 const withMessage = (message: string) => ({ message, Message: message, $metadata: {} });
 const client = new SSMClient({ region: 'eu-west-1' });
-const open = () => createSsmSecrets(() => client);
+const open = () => createSsmSecrets(client);
 
 const readError = (promise: Promise<unknown>) =>
   promise.then(

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
+import { createAccessTokenCache } from '../../../lambda/auth/access-token-cache.js';
 import { fixedClock } from '../../../lambda/clock.js';
-import { parseConfig } from '../../../lambda/config/load.js';
+import { parseConfig } from '../../../lambda/config/parse.js';
 import type { Config } from '../../../lambda/config/schema.js';
 import type { RunOptions } from '../../../lambda/engine/run-options.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
@@ -85,6 +86,31 @@ describe('createHandler', () => {
     expect(first).toBeDefined();
     expect(second).not.toBe(first);
     expect(stores).toEqual([]);
+  });
+
+  it("hands every invocation the container's access token cache, and only that across invocations", async () => {
+    // Prepare
+    const accessTokens = createAccessTokenCache();
+    const run = vi.fn(async (_options: RunOptions) => runSummary());
+    const handler = createHandler({
+      config,
+      store,
+      openSecrets: () => ({}) as SecretStore,
+      accessTokens,
+      run,
+      logFor: () => memoryLog(),
+      metrics: { addMetric: () => {}, publishStoredMetrics: () => {} },
+    });
+
+    // Act
+    await handler({}, lambdaContext(300_000));
+    await handler({}, lambdaContext(300_000));
+
+    // Assess
+    const [first, second] = run.mock.calls.map(([options]) => options);
+    expect(first?.accessTokens).toBe(accessTokens);
+    expect(second?.accessTokens).toBe(accessTokens);
+    expect(second?.secrets).not.toBe(first?.secrets);
   });
 
   it('resolves the run summary and publishes its metrics', async () => {
