@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { readDeployConfig } from '../infra/deploy-config.js';
+import { LAMBDA_NODE_OPTIONS } from '../infra/mail-forwarder.js';
 import { startTokenEndpoint, type TokenEndpoint } from '../test/helpers/token-endpoint.js';
 import { type Stub, startS3Stub, startSsmStub } from './lib/aws-stubs.js';
 import {
@@ -165,7 +166,7 @@ const invoke = async (
       env: {
         PATH: process.env.PATH,
         // As the Lambda sets it (infra/mail-forwarder.ts) and as its runtime provides.
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
         NODE_EXTRA_CA_CERTS: join(PROJECT_DIR, 'test/fixtures/tls/ca.pem'),
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'AKIDBENCHMARK',
@@ -394,7 +395,7 @@ const main = async (): Promise<void> => {
       '',
       '### Cold init',
       '',
-      `${initRuns.length} fresh \`node\` processes (NODE_OPTIONS=--enable-source-maps, as the ` +
+      `${initRuns.length} fresh \`node\` processes (NODE_OPTIONS=${LAMBDA_NODE_OPTIONS}, as the ` +
         'function sets it) each import the bundle (config embedded, Powertools logger and ' +
         `metrics, S3 and SSM clients built): median **${importTimes.median.toFixed(0)} ms** ` +
         `(${importTimes.min.toFixed(0)}–${importTimes.max.toFixed(0)}); Node itself started in ` +
