@@ -14,6 +14,7 @@ export const CONTEXT_KEYS = {
   existingBuckets: 'popfwd:existingBuckets',
   archiveRawMailAfterDays: 'popfwd:archiveRawMailAfterDays',
   archiveStorageClass: 'popfwd:archiveStorageClass',
+  dashboard: 'popfwd:dashboard',
 } as const;
 
 export const ARCHIVE_STORAGE_CLASSES = ['GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'] as const;
@@ -33,6 +34,7 @@ export interface AppSettings {
   readonly existingBuckets: readonly string[];
   readonly archiveRawMailAfterDays: number | undefined;
   readonly archiveStorageClass: ArchiveStorageClass;
+  readonly dashboard: boolean;
 }
 
 const list = (value: unknown): unknown =>
@@ -88,6 +90,11 @@ const settingsSchema = z.object({
       error: `expected one of ${ARCHIVE_STORAGE_CLASSES.join(', ')}`,
     })
     .default('GLACIER_IR'),
+  [CONTEXT_KEYS.dashboard]: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')], {
+      error: 'expected true or false',
+    })
+    .default(true),
 });
 
 /** Reads and validates the app's context; errors name the context key. */
@@ -107,5 +114,6 @@ export const appSettings = (context: (key: string) => unknown): AppSettings => {
     existingBuckets: data[CONTEXT_KEYS.existingBuckets],
     archiveRawMailAfterDays: data[CONTEXT_KEYS.archiveRawMailAfterDays],
     archiveStorageClass: data[CONTEXT_KEYS.archiveStorageClass],
+    dashboard: data[CONTEXT_KEYS.dashboard],
   };
 };

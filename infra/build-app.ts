@@ -32,6 +32,7 @@ export const buildApp = (app: App, projectDir: string = process.cwd()): PopfwdSt
       ? {}
       : { archiveRawMailAfter: Duration.days(settings.archiveRawMailAfterDays) }),
     archiveStorageClass: STORAGE_CLASSES[settings.archiveStorageClass],
+    dashboard: settings.dashboard,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;

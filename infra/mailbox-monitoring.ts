@@ -93,10 +93,25 @@ export class MailboxMonitoring extends Construct {
     });
   }
 
+  /**
+   * A counter as the dashboard draws it: the handler emits counters only when they are not zero,
+   * so an hour without a point is an hour of zero, drawn as such rather than as a gap.
+   */
+  private counter(name: RunMetricName, period: Duration): cloudwatch.IMetric {
+    // Ids are unique within a graph: the metric names are, and are valid ids.
+    return new cloudwatch.MathExpression({
+      expression: `FILL(${name}, 0)`,
+      usingMetrics: { [name]: this.metric(name, { period }) },
+      label: name,
+      period,
+    });
+  }
+
   /** One dashboard row for this mailbox: messages, runs, duration, alarms. */
   widgets(): cloudwatch.IWidget[] {
     const { mailbox, handler } = this.props;
-    const hourly = { period: Duration.hours(1) };
+    const hour = Duration.hours(1);
+    const hourly = { period: hour };
     return [
       new cloudwatch.TextWidget({ markdown: `### ${mailbox}`, width: 24, height: 1 }),
       new cloudwatch.GraphWidget({
@@ -107,7 +122,7 @@ export class MailboxMonitoring extends Construct {
           RUN_METRICS.forwarded,
           RUN_METRICS.replied,
           RUN_METRICS.failed,
-        ].map((name) => this.metric(name, hourly)),
+        ].map((name) => this.counter(name, hour)),
         width: 8,
       }),
       new cloudwatch.GraphWidget({
@@ -115,8 +130,8 @@ export class MailboxMonitoring extends Construct {
         left: [
           this.metric(RUN_METRICS.runSucceeded, hourly),
           handler.metricErrors({ ...hourly, statistic: cloudwatch.Stats.SUM }),
-          this.metric(RUN_METRICS.authFailures, hourly),
-          this.metric(RUN_METRICS.alerts, hourly),
+          this.counter(RUN_METRICS.authFailures, hour),
+          this.counter(RUN_METRICS.alerts, hour),
         ],
         width: 8,
       }),

@@ -40,13 +40,21 @@ export interface PopfwdStackProps extends StackProps {
 
   /** @default s3.StorageClass.GLACIER_INSTANT_RETRIEVAL */
   readonly archiveStorageClass?: s3.StorageClass;
+
+  /**
+   * A CloudWatch dashboard with a row per mailbox. It costs $3 a month beyond the three dashboards
+   * an account gets free; the alarms work without it.
+   * @default true
+   */
+  readonly dashboard?: boolean;
 }
 
 /** The popfwd deployment: one MailForwarder per mailbox, their buckets, alarm topic and dashboard. */
 export class PopfwdStack extends Stack {
   readonly forwarders: readonly MailForwarder[];
   readonly alarmTopic: sns.Topic;
-  readonly dashboard: cloudwatch.Dashboard;
+  /** Undefined when props.dashboard is false. */
+  readonly dashboard: cloudwatch.Dashboard | undefined;
   private readonly archives = new Map<string, ArchiveBucket>();
   private readonly existing = new Map<string, s3.IBucket>();
 
@@ -75,12 +83,17 @@ export class PopfwdStack extends Stack {
           ...(pollEvery ? { pollEvery } : {}),
         }),
     );
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      widgets: this.forwarders.map((forwarder) => forwarder.monitoring.widgets()),
-    });
+    this.dashboard =
+      props.dashboard === false
+        ? undefined
+        : new cloudwatch.Dashboard(this, 'Dashboard', {
+            widgets: this.forwarders.map((forwarder) => forwarder.monitoring.widgets()),
+          });
 
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
-    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName });
+    if (this.dashboard) {
+      new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName });
+    }
     for (const forwarder of this.forwarders) {
       new CfnOutput(forwarder, 'FunctionName', { value: forwarder.handler.functionName });
       new CfnOutput(forwarder, 'LogGroupName', { value: forwarder.logGroup.logGroupName });

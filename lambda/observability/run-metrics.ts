@@ -24,15 +24,23 @@ const AUTH_CODES: readonly ErrorCode[] = ['EAUTH', 'EINVALIDGRANT'];
 const count = (name: RunMetricName, value: number): RunMetric => ({ name, unit: 'Count', value });
 
 /**
- * The metrics for one run. After a run-level failure only what is known is emitted: the counters
- * of a run that did not finish would be guesses.
+ * The metrics for one run. `runSucceeded` and `runDurationMs` go out on every run: the "no
+ * successful run" alarm and the duration graph need a point per run. Counters go out only when not
+ * zero: CloudWatch bills a custom metric for each hour it receives data, the counter alarms treat
+ * missing data as zero, and the dashboard draws a missing point as zero. After a run-level failure
+ * only what is known is emitted: the counters of a run that did not finish would be guesses.
  */
 export const runMetrics = (outcome: RunOutcome): RunMetric[] => {
+  const duration = (value: number): RunMetric => ({
+    name: RUN_METRICS.runDuration,
+    unit: 'Milliseconds',
+    value,
+  });
   if (!outcome.ok) {
     return [
       count(RUN_METRICS.runSucceeded, 0),
-      count(RUN_METRICS.authFailures, hasCode(outcome.error, ...AUTH_CODES) ? 1 : 0),
-      { name: RUN_METRICS.runDuration, unit: 'Milliseconds', value: outcome.durationMs },
+      ...nonZero([count(RUN_METRICS.authFailures, hasCode(outcome.error, ...AUTH_CODES) ? 1 : 0)]),
+      duration(outcome.durationMs),
     ];
   }
   const { summary } = outcome;
@@ -41,16 +49,21 @@ export const runMetrics = (outcome: RunOutcome): RunMetric[] => {
     // A busy mailbox is not an error, but it is not progress either: if it stays busy for hours
     // the "no successful run" alarm should say so.
     count(RUN_METRICS.runSucceeded, summary.busy === null ? 1 : 0),
-    count(RUN_METRICS.fetched, summary.fetched),
-    count(RUN_METRICS.archived, summary.archived),
-    count(RUN_METRICS.forwarded, summary.forwarded),
-    count(RUN_METRICS.replied, summary.replied),
-    count(RUN_METRICS.failed, summary.failed),
-    count(RUN_METRICS.alerts, summary.alerts.length),
-    count(RUN_METRICS.authFailures, authAlert ? 1 : 0),
-    { name: RUN_METRICS.runDuration, unit: 'Milliseconds', value: summary.durationMs },
+    ...nonZero([
+      count(RUN_METRICS.fetched, summary.fetched),
+      count(RUN_METRICS.archived, summary.archived),
+      count(RUN_METRICS.forwarded, summary.forwarded),
+      count(RUN_METRICS.replied, summary.replied),
+      count(RUN_METRICS.failed, summary.failed),
+      count(RUN_METRICS.alerts, summary.alerts.length),
+      count(RUN_METRICS.authFailures, authAlert ? 1 : 0),
+    ]),
+    duration(summary.durationMs),
   ];
 };
+
+const nonZero = (counters: readonly RunMetric[]): RunMetric[] =>
+  counters.filter((counter) => counter.value !== 0);
 
 export const publishRunMetrics = (sink: MetricsSink, metrics: readonly RunMetric[]): void => {
   for (const metric of metrics) sink.addMetric(metric.name, metric.unit, metric.value);

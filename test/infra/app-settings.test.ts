@@ -16,6 +16,7 @@ describe('appSettings', () => {
       existingBuckets: [],
       archiveRawMailAfterDays: undefined,
       archiveStorageClass: 'GLACIER_IR',
+      dashboard: true,
     });
   });
 
@@ -31,6 +32,18 @@ describe('appSettings', () => {
     expect(result.mailboxes.map((entry) => entry.file)).toEqual(['alice.yaml', 'bob.yaml']);
     expect(result.existingBuckets).toEqual(['popfwd-archive-example']);
     expect(result.archiveRawMailAfterDays).toBe(90);
+  });
+
+  it('reads the dashboard switch as a boolean or as text', () => {
+    // Act
+    const text = settings({ 'popfwd:configs': ['a.yaml'], 'popfwd:dashboard': 'false' });
+    const bool = settings({ 'popfwd:configs': ['a.yaml'], 'popfwd:dashboard': false });
+    const bad = () => settings({ 'popfwd:configs': ['a.yaml'], 'popfwd:dashboard': 'no' });
+
+    // Assess
+    expect(text.dashboard).toBe(false);
+    expect(bool.dashboard).toBe(false);
+    expect(bad).toThrow(/popfwd:dashboard: expected true or false/);
   });
 
   it('reads a per-mailbox poll interval', () => {

@@ -90,6 +90,14 @@ describe('PopfwdStack', () => {
       expect(body).toContain('bob@example.org');
     });
 
+    it('draws a counter the handler did not emit (it emits none that are zero) as zero, not a gap', () => {
+      // Assess
+      const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+      const body = JSON.stringify(dashboard);
+      expect(body).toContain('FILL(forwarded, 0)');
+      expect(body.match(/FILL\(\w+, 0\)/g)).toHaveLength(2 * 7);
+    });
+
     it('outputs what the README tells you to look at', () => {
       // Assess
       const outputs = Object.keys(template.findOutputs('*'));
@@ -121,6 +129,21 @@ describe('PopfwdStack', () => {
       expect(JSON.stringify(roleStatements(template, 'aliceexamplecomRole'))).toContain(
         ':s3:::popfwd-archive-example/alice/*',
       );
+    });
+  });
+
+  describe('without the dashboard', () => {
+    it('creates no dashboard and no dashboard output; the alarms stay', () => {
+      // Prepare
+      const app = appFor({ 'popfwd:configs': [FIXTURE.alice], 'popfwd:dashboard': 'false' });
+
+      // Act
+      const template = Template.fromStack(buildApp(app, PROJECT_DIR));
+
+      // Assess
+      template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+      expect(Object.keys(template.findOutputs('*'))).not.toContain('DashboardName');
     });
   });
 

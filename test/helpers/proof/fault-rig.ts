@@ -6,6 +6,7 @@ import type { ConfigInput } from '../../../lambda/config/schema.js';
 import { runMailbox } from '../../../lambda/engine/run.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
 import { type LogRecord, memoryLog } from '../../../lambda/log.js';
+import { RUN_METRICS } from '../../../lambda/observability/metric-names.js';
 import type { MetricsSink } from '../../../lambda/observability/run-metrics.js';
 import {
   type Pop3Authenticator,
@@ -93,6 +94,12 @@ const movableClock = (): FaultRig['clock'] => {
     },
   };
 };
+
+/**
+ * The run's metrics as CloudWatch sums them: the handler emits counters only when they are not
+ * zero, and the alarms read a missing counter as zero, so every counter starts at 0 here.
+ */
+const COUNTERS = Object.values(RUN_METRICS).filter((name) => name !== RUN_METRICS.runDuration);
 
 const sinkInto = (metrics: Record<string, number>): MetricsSink => ({
   addMetric: (name, _unit, value) => {
@@ -183,7 +190,7 @@ export const startFaultRig = async (options: FaultRigOptions): Promise<FaultRig>
     snapshot,
     async run() {
       const records: LogRecord[] = [];
-      const metrics: Record<string, number> = {};
+      const metrics: Record<string, number> = Object.fromEntries(COUNTERS.map((name) => [name, 0]));
       const handler = createHandler({
         config,
         store,

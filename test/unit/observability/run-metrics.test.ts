@@ -29,9 +29,18 @@ describe('runMetrics', () => {
       { name: 'forwarded', unit: 'Count', value: 2 },
       { name: 'replied', unit: 'Count', value: 1 },
       { name: 'failed', unit: 'Count', value: 1 },
-      { name: 'alerts', unit: 'Count', value: 0 },
-      { name: 'authFailures', unit: 'Count', value: 0 },
       { name: 'runDurationMs', unit: 'Milliseconds', value: 3_456 },
+    ]);
+  });
+
+  it('emits only the success and the duration for an empty poll: zero counters cost money, not information', () => {
+    // Act
+    const metrics = runMetrics({ ok: true, summary: runSummary({ durationMs: 640 }) });
+
+    // Assess
+    expect(metrics).toEqual([
+      { name: 'runSucceeded', unit: 'Count', value: 1 },
+      { name: 'runDurationMs', unit: 'Milliseconds', value: 640 },
     ]);
   });
 
@@ -74,8 +83,7 @@ describe('runMetrics', () => {
     });
 
     // Assess
-    expect(metricValue(metrics, 'authFailures')).toBe(0);
-    expect(metricValue(metrics, 'fetched')).toBeUndefined();
+    expect(metrics.map((metric) => metric.name)).toEqual(['runSucceeded', 'runDurationMs']);
   });
 
   it('reports an auth failure raised as an alert of a completed run (SMTP login rejected)', () => {

@@ -194,6 +194,7 @@ describe('createHandler', () => {
 
     // Assess
     await expect(result).rejects.toBe(error);
-    expect(metric('authFailures')).toBe(0);
+    expect(metric('runSucceeded')).toBe(0);
+    expect(metric('authFailures')).toBeUndefined();
   });
 });
