@@ -235,7 +235,9 @@ const main = async (): Promise<void> => {
     const world = await startPollWorld(join(scratch, 'poll'));
     const initRuns: InvokeResult['init'][] = [];
     const cold: Array<{ ms: number; cpuMs: number }> = [];
+    /** Metrics the empty polls emit, and those only a poll with new mail adds. */
     const metricNames = new Set<string>();
+    const mailMetricNames = new Set<string>();
     let seed: Record<string, number>;
     /** Warm polls by kind: with the cached access token, and refreshing it. */
     const phases = {
@@ -258,6 +260,7 @@ const main = async (): Promise<void> => {
     try {
       step(`first poll: archives the ${SEED_MESSAGES} messages (requests per new message)`);
       const first = await invoke(script, world, 1);
+      for (const name of first.metrics) mailMetricNames.add(name);
       if (first.invocations[0]?.fetched !== SEED_MESSAGES)
         throw new Error('the first poll fetched nothing');
       seed = world.s3.take();
@@ -347,7 +350,8 @@ const main = async (): Promise<void> => {
       ssmGetsPerPoll: blend(refreshing.get, cached.get),
       ssmPutsPerPoll: blend(refreshing.put, cached.put),
       logBytesPerPoll: blend(refreshingLog, cachedLog),
-      customMetrics: metricNames.size,
+      alwaysMetrics: metricNames.size,
+      mailMetrics: [...mailMetricNames].filter((name) => !metricNames.has(name)).length,
       alarmMetrics: monitoring.alarmMetrics,
       dashboards: monitoring.dashboards,
       newMessagesPerMonth: NEW_MESSAGES_PER_MONTH,
@@ -484,9 +488,12 @@ const main = async (): Promise<void> => {
         `${formatUsd(polling(coldLines, 'usdAfterFreeTier'))} inside the always-free tier ` +
         `(${polling(coldLines, 'usdAfterFreeTier') < GOALS.monthlyUsd ? 'met' : '**missed**'}); ` +
         `the monitoring adds ${formatUsd(total(warmLines.slice(POLLING_LINES), 'usd'))} at list ` +
-        `prices (${metricNames.size} custom metrics, ${monitoring.alarmMetrics} alarm metrics, ` +
+        `prices (custom metrics, ${monitoring.alarmMetrics} alarm metrics, ` +
         `${monitoring.dashboards} dashboard) unless the account's free CloudWatch allowance covers ` +
-        'it.',
+        'it. Counters are emitted only when not zero, so an empty poll sends ' +
+        `${metricNames.size} metrics (${[...metricNames].map((name) => name.replace(/^popfwd\/|\[.*$/g, '')).join(', ')}); ` +
+        'a poll that sends forwards or replies adds their counters for that hour. ' +
+        '`-c popfwd:dashboard=false` leaves the dashboard out.',
     ].join('\n');
     await writeSection(BENCHMARKS_MD, 'bundle', report);
     process.stdout.write(`${report}\n`);

@@ -55,7 +55,10 @@ export interface CostInputs {
   readonly ssmGetsPerPoll: number;
   readonly ssmPutsPerPoll: number;
   readonly logBytesPerPoll: number;
-  readonly customMetrics: number;
+  /** Custom metrics every poll emits (billed every hour). */
+  readonly alwaysMetrics: number;
+  /** Counters emitted only by polls that found mail (billed for the hours with mail). */
+  readonly mailMetrics: number;
   readonly alarmMetrics: number;
   readonly dashboards: number;
   /** New messages a month, and the requests one costs (S3 PUTs and GETs). */
@@ -96,6 +99,10 @@ export const monthlyCost = (inputs: CostInputs, coldShare: number): CostLine[] =
   const logs = (n: number) => n * PRICES.logsIngestionPerGb;
   const scheduler = (n: number) => (n / 1e6) * PRICES.schedulerPerMillion;
   const metrics = (n: number) => n * PRICES.customMetricPerMonth;
+  // CloudWatch bills a custom metric for the hours it receives data; with new mail spread over the
+  // month, an hour has mail with probability 1 − e^(−messages per hour).
+  const mailHourShare = 1 - Math.exp(-inputs.newMessagesPerMonth / 730);
+  const metricMonths = inputs.alwaysMetrics + inputs.mailMetrics * mailHourShare;
   const alarms = (n: number) => n * PRICES.alarmMetricPerMonth;
   const dashboards = (n: number) => n * PRICES.dashboardPerMonth;
   const s3 = (getCount: number, putCount: number) =>
@@ -163,9 +170,10 @@ export const monthlyCost = (inputs: CostInputs, coldShare: number): CostLine[] =
     ),
     line(
       'CloudWatch custom metrics (EMF)',
-      `${inputs.customMetrics} metrics × $${PRICES.customMetricPerMonth}`,
-      metrics(inputs.customMetrics),
-      afterFree(inputs.customMetrics, FREE_TIERS.customMetrics, metrics),
+      `(${inputs.alwaysMetrics} every hour + ${inputs.mailMetrics} in the ` +
+        `${Math.round(mailHourShare * 100)} % of hours with mail) × $${PRICES.customMetricPerMonth}`,
+      metrics(metricMonths),
+      afterFree(metricMonths, FREE_TIERS.customMetrics, metrics),
     ),
     line(
       'CloudWatch alarms',
