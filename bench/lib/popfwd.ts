@@ -65,7 +65,7 @@ export const runPopfwd = async (
   projectDir: string,
   target: PopfwdTarget,
   dir: string,
-  options: { readonly rules: boolean } = { rules: true },
+  options: { readonly rules: boolean; readonly nodeOptions?: string } = { rules: true },
 ): Promise<PopfwdRun> => {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
@@ -78,7 +78,14 @@ export const runPopfwd = async (
   const run = await measure(
     process.execPath,
     [join(projectDir, 'bin', 'popfwd.js'), 'run', '--config', configPath, '--json'],
-    { env: { ...process.env, [PASSWORD_ENV]: target.password }, cwd: dir },
+    {
+      env: {
+        ...process.env,
+        NODE_OPTIONS: options.nodeOptions ?? '',
+        [PASSWORD_ENV]: target.password,
+      },
+      cwd: dir,
+    },
   );
   if (run.code !== 0) throw new Error(`popfwd failed (${run.code}): ${run.stderr.slice(-2000)}`);
   return { ...run, stderr: '', summary: JSON.parse(run.stdout) as RunSummary };
