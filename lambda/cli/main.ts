@@ -1,5 +1,5 @@
 import { ERROR_CODES, errorMessage, isPopfwdError } from '../errors.js';
-import { COMMAND_SPECS, type CommandKey, type CommandSpec } from './command-specs.js';
+import { COMMAND_SPECS, type CommandKey, type CommandSpec, commandHelp } from './command-specs.js';
 import { type CliIO, type Command, EXIT, processIO } from './io.js';
 
 /** Each command's implementation, imported when it runs: `popfwd --help` loads none of them. */
@@ -64,7 +64,7 @@ export const main = async (argv: readonly string[], io?: CliIO): Promise<number>
       return EXIT.usage;
     }
     if (found.rest.includes('--help') || found.rest.includes('-h')) {
-      cli.stdout.write(`usage: popfwd ${found.spec.usage}\n\n${found.spec.summary}\n`);
+      cli.stdout.write(commandHelp(found.spec));
       return EXIT.ok;
     }
     const command = await LOADERS[found.key]();
