@@ -88,7 +88,25 @@ const crossFieldIssues = (config: Config): ConfigIssue[] => {
 const SEND_AS_ONLY = /(^|\.)(outlook\.com|office365\.com|live\.com|hotmail\.com)$/i;
 
 /** Valid, but probably not what the owner wants. */
-const configWarnings = (config: Config): string[] => {
+/** Hosts whose traffic never leaves this machine. */
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
+
+/** `security: plain` to another machine sends the login (and the mail) unencrypted. */
+const plaintextWarnings = (config: Config): string[] =>
+  (['pop3', 'smtp'] as const).flatMap((protocol) => {
+    const server = config.mailbox[protocol];
+    if (server?.security !== 'plain' || LOOPBACK.test(server.host)) return [];
+    return [
+      `mailbox.${protocol}: security plain sends the login and the mail to ${server.host} unencrypted; use tls or starttls unless the server is on this machine`,
+    ];
+  });
+
+const configWarnings = (config: Config): string[] => [
+  ...plaintextWarnings(config),
+  ...redirectWarnings(config),
+];
+
+const redirectWarnings = (config: Config): string[] => {
   const smtpHost = config.mailbox.smtp?.host ?? '';
   if (!SEND_AS_ONLY.test(smtpHost)) return [];
   return config.rules

@@ -153,6 +153,26 @@ describe('parseConfig', () => {
 });
 
 describe('config warnings', () => {
+  it('warns that security plain to another machine sends the login unencrypted', () => {
+    const text = (host: string) =>
+      [
+        'mailbox:',
+        '  address: a@example.test',
+        `  pop3: { host: ${host}, security: plain }`,
+        `  smtp: { host: ${host}, security: plain }`,
+        '  auth: { method: password, password: { env: P } }',
+      ].join('\n');
+
+    const remote = parseConfig(parseConfigText(text('pop.example.net'), 't.yaml'), 't.yaml');
+    const local = parseConfig(parseConfigText(text('127.0.0.1'), 't.yaml'), 't.yaml');
+
+    expect(remote.warnings).toEqual([
+      expect.stringMatching(/^mailbox\.pop3: security plain sends the login .* unencrypted/),
+      expect.stringMatching(/^mailbox\.smtp: security plain/),
+    ]);
+    expect(local.warnings).toEqual([]);
+  });
+
   it('warns that Outlook.com refuses redirect forwards', () => {
     const text = [
       'mailbox:',
