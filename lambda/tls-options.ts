@@ -11,11 +11,9 @@ const contexts = new Map<string, SecureContext>();
  */
 export const clientTlsOptions = (host: string, ca?: string | Buffer) => {
   const pem = ca?.toString();
-  let secureContext: SecureContext | undefined;
-  if (pem) {
-    secureContext =
-      contexts.get(pem) ??
-      createSecureContext({ ca: [...rootCertificates, pem], minVersion: 'TLSv1.2' });
+  let secureContext = pem === undefined ? undefined : contexts.get(pem);
+  if (pem && !secureContext) {
+    secureContext = createSecureContext({ ca: [...rootCertificates, pem], minVersion: 'TLSv1.2' });
     contexts.set(pem, secureContext);
   }
   return {
