@@ -122,10 +122,15 @@ export const archiveNotes = (
   ];
 };
 
+/** Whether popfwd sent UTF8 in any session of the run. */
+const sentUtf8 = (run: PopfwdRun): boolean =>
+  run.sessions.some((session) => session.commands.some((line) => line.toUpperCase() === 'UTF8'));
+
 export const utf8Notes = (
   without: MailboxRead,
   withUtf8: MailboxRead,
   corpus: readonly InteropMessage[],
+  runs: readonly PopfwdRun[],
 ): string[] => {
   const changed = sessionDifferences(without, byUidl(withUtf8), corpus).map(({ message }) => {
     const served = withUtf8.messages.find((m) => nameOf(m.data, corpus, m.uidl) === message);
@@ -143,5 +148,6 @@ export const utf8Notes = (
           (who, text) => `with UTF8, served ${who}: ${text}`,
         )
       : ['with UTF8 sent, every message is served as without it']),
+    `popfwd sent UTF8: ${runs.every(sentUtf8) ? 'yes' : runs.some(sentUtf8) ? 'in some runs' : '**no**'}`,
   ];
 };

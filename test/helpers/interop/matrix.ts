@@ -116,7 +116,7 @@ export const runMatrix = async (
         total,
         (who, text) => `a later session served ${who}: ${text}`,
       ),
-      ...(beforeUtf8 ? utf8Notes(before, beforeUtf8, corpus) : []),
+      ...(beforeUtf8 ? utf8Notes(before, beforeUtf8, corpus, [keep, del]) : []),
       ...archiveNotes(keep, 'keep', reads, corpus),
       ...archiveNotes(del, 'delete', reads, corpus),
       ...(remaining === 0 ? [] : [`${remaining} messages left on the server after the delete run`]),
