@@ -22,6 +22,7 @@ import {
 import { sendPhase } from './send-phase.js';
 import { hasDueSends } from './send-policy.js';
 import { SendQueue } from './send-queue.js';
+import { mayDelete, reportRejectedLines } from './session-checks.js';
 import type { RunSummary } from './summary.js';
 
 /** A crashed run's lease expires this long after its deadline. */
@@ -138,8 +139,9 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
   let sending: Promise<void> | undefined;
   try {
     // Pipelined together when the server allows it.
-    const [uidls, sizes] = await Promise.all([pop3.uidl(), pop3.list()]);
-    const listing = buildListing(uidls, sizes);
+    const [uidls, sizes] = await Promise.all([pop3.uidlListing(), pop3.sizes()]);
+    reportRejectedLines(counters, log, uidls, sizes);
+    const listing = buildListing(uidls.entries, sizes.sizes);
     if (listing.duplicates.size > 0) {
       log.warn('the server lists some UIDLs more than once; those messages are never deleted', {
         count: listing.duplicates.size,
@@ -206,7 +208,7 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
     await fetchPhase(ctx, pop3, fresh);
     // Everything chosen for deletion must be durably known as archived before QUIT commits it.
     await ledger.checkpoint();
-    const deletions = await deleteChosen(ctx, pop3, listing);
+    const deletions = mayDelete(pop3, counters, log) ? await deleteChosen(ctx, pop3, listing) : [];
     if (deletions.length > 0) crashPoint('after-dele');
     const quit = await pop3.quit();
     if (quit.committed) {
