@@ -5,6 +5,7 @@ import { readCaFile } from '../config/ca-file.js';
 import { crashPoint } from '../crash-points.js';
 import { type ErrorCode, errorMessage, hasCode } from '../errors.js';
 import { Pop3Client } from '../pop3/client.js';
+import { printable } from '../pop3/server-text.js';
 import { fetchPhase } from './fetch-phase.js';
 import { mailboxLayout } from './layout.js';
 import { Ledger, leaseOwner } from './ledger.js';
@@ -157,7 +158,7 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
         string,
         { code: ErrorCode; message: string; quarantinedUntil?: string },
       ];
-      const message = `${stuck.length} message(s) could not be read ${QUARANTINE_AFTER} times in a row and stay on the server, set aside until ${first.quarantinedUntil} (UIDL ${stuck.map(([uidl]) => uidl).join(', ')}): ${first.message}`;
+      const message = `${stuck.length} message(s) could not be read ${QUARANTINE_AFTER} times in a row and stay on the server, set aside until ${first.quarantinedUntil} (UIDL ${stuck.map(([uidl]) => uidl).join(', ')}): ${printable(first.message, 500)}`;
       counters.alerts.push({ code: first.code, message });
       log.warn(message);
     }

@@ -656,6 +656,23 @@ describe('Pop3Client', () => {
       expect(error.message).toMatch(/ends its lines with LF only/);
       expect(server.commands(1)).not.toContain('RETR 1');
     });
+
+    it('says so when such a server then falls silent, instead of only "sent nothing"', async () => {
+      const server = await serve({
+        tls: undefined,
+        faults: {
+          greeting: fault.reply(Buffer.from('+OK LF only\n')),
+          onCommand: (command) => (command.name === 'CAPA' ? fault.silence() : undefined),
+        },
+      });
+
+      const error = await failure(connect(server, { timeouts: { greetingMs: 200 } }));
+
+      expect(error.code).toBe('ETIMEDOUT');
+      expect(error.message).toMatch(
+        /sent nothing for 200 ms \(waiting for CAPA\); the server ends its lines with LF only/,
+      );
+    });
   });
 
   describe('deleting', () => {
