@@ -3,7 +3,7 @@ import { rulesSchema } from '../rules/schema.js';
 import { durationSchema, sizeSchema } from './unit-schemas.js';
 
 /**
- * The configuration file (YAML or JSON), as DESIGN.md shows it. Secrets are references, never
+ * The configuration file (YAML or JSON), as README.md shows it. Secrets are references, never
  * values. Every object is strict, so a misspelt field is an error that names it.
  */
 
