@@ -5,6 +5,7 @@ import { readCaFile } from '../config/ca-file.js';
 import { crashPoint } from '../crash-points.js';
 import { type ErrorCode, errorMessage, hasCode } from '../errors.js';
 import { Pop3Client } from '../pop3/client.js';
+import { printable } from '../pop3/server-text.js';
 import { fetchPhase } from './fetch-phase.js';
 import { mailboxLayout } from './layout.js';
 import { Ledger, leaseOwner } from './ledger.js';
@@ -22,6 +23,7 @@ import {
 import { sendPhase } from './send-phase.js';
 import { hasDueSends } from './send-policy.js';
 import { SendQueue } from './send-queue.js';
+import { mayDelete, reportRejectedLines } from './session-checks.js';
 import type { RunSummary } from './summary.js';
 
 /** A crashed run's lease expires this long after its deadline. */
@@ -138,8 +140,9 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
   let sending: Promise<void> | undefined;
   try {
     // Pipelined together when the server allows it.
-    const [uidls, sizes] = await Promise.all([pop3.uidl(), pop3.list()]);
-    const listing = buildListing(uidls, sizes);
+    const [uidls, sizes] = await Promise.all([pop3.uidlListing(), pop3.sizes()]);
+    reportRejectedLines(counters, log, uidls, sizes);
+    const listing = buildListing(uidls.entries, sizes.sizes);
     if (listing.duplicates.size > 0) {
       log.warn('the server lists some UIDLs more than once; those messages are never deleted', {
         count: listing.duplicates.size,
@@ -155,7 +158,7 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
         string,
         { code: ErrorCode; message: string; quarantinedUntil?: string },
       ];
-      const message = `${stuck.length} message(s) could not be read ${QUARANTINE_AFTER} times in a row and stay on the server, set aside until ${first.quarantinedUntil} (UIDL ${stuck.map(([uidl]) => uidl).join(', ')}): ${first.message}`;
+      const message = `${stuck.length} message(s) could not be read ${QUARANTINE_AFTER} times in a row and stay on the server, set aside until ${first.quarantinedUntil} (UIDL ${stuck.map(([uidl]) => uidl).join(', ')}): ${printable(first.message, 500)}`;
       counters.alerts.push({ code: first.code, message });
       log.warn(message);
     }
@@ -206,7 +209,7 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
     await fetchPhase(ctx, pop3, fresh);
     // Everything chosen for deletion must be durably known as archived before QUIT commits it.
     await ledger.checkpoint();
-    const deletions = await deleteChosen(ctx, pop3, listing);
+    const deletions = mayDelete(pop3, counters, log) ? await deleteChosen(ctx, pop3, listing) : [];
     if (deletions.length > 0) crashPoint('after-dele');
     const quit = await pop3.quit();
     if (quit.committed) {
