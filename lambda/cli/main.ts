@@ -120,9 +120,10 @@ const report = (error: unknown, code: ExitCode, verbose: boolean, cli: CliIO): v
     );
     return;
   }
-  const quiet = error.code === 'ECONFIG' || error.code === 'EUSAGE';
+  // A usage or config message names the fix itself; the code would only add noise.
+  const plain = error.code === 'ECONFIG' || error.code === 'EUSAGE';
   cli.stderr.write(
-    `popfwd: ${error.message}${quiet ? '' : ` [${error.code}: ${ERROR_CODES[error.code].summary}]`}\n`,
+    `popfwd: ${error.message}${plain ? '' : ` [${error.code}: ${ERROR_CODES[error.code].summary}]`}\n`,
   );
   const hint = exitHint(code);
   if (hint) cli.stderr.write(`${hint}\n`);

@@ -19,9 +19,9 @@ import { spawnPopfwd } from '../../helpers/proof/spawn-popfwd.js';
 import { type SmtpTestServer, startSmtpTestServer } from '../../helpers/smtp-test-server.js';
 
 /**
- * The kill-anywhere matrix (DESIGN.md invariants 1 and 3): a `popfwd run` child process is killed
- * with SIGKILL at each crash point of lambda/crash-points.ts, then popfwd runs again until the
- * mailbox is empty and nothing is pending. Real Dovecot, retention delete, a forward rule and
+ * The kill-anywhere matrix (nothing is lost; each send happens once): a `popfwd run` child
+ * process is killed with SIGKILL at each crash point of lambda/crash-points.ts, then popfwd runs
+ * again until the mailbox is empty and nothing is pending. Real Dovecot, retention delete, a forward rule and
  * vacation on; the expected bytes come from an independent reader before popfwd starts.
  */
 
