@@ -67,7 +67,7 @@ const asksFor = (args: readonly string[], ...flags: string[]): boolean => {
 
 /** `popfwd help`, `popfwd help run`, `popfwd help config`, `popfwd help config check`. */
 const help = (words: readonly string[], cli: CliIO): number => {
-  if (words.length === 0) {
+  if (words.length === 0 || (words.length === 1 && words[0] === 'help')) {
     cli.stdout.write(mainHelp(packageInfo().version));
     return EXIT.ok;
   }

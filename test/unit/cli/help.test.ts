@@ -42,6 +42,20 @@ describe('popfwd help', () => {
     expect(stdout).toContain('else $POPFWD_CONFIG, else $XDG_CONFIG_HOME/popfwd/config.yaml');
   });
 
+  it('answers popfwd help and popfwd help help with the same help as --help', async () => {
+    const flag = await runCli(['--help'], process.cwd());
+
+    expect(await runCli(['help'], process.cwd())).toEqual(flag);
+    expect(await runCli(['help', 'help'], process.cwd())).toEqual(flag);
+  });
+
+  it('suggests the command for popfwd help with a typo, and exits 2', async () => {
+    const result = await runCli(['help', 'config', 'chek'], process.cwd());
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('did you mean "config check"?');
+  });
+
   it('exits 2 with the help when no command is given', async () => {
     // Act
     const { code, stdout } = await runCli([], process.cwd());
