@@ -21,7 +21,7 @@ import {
   selectVanished,
 } from './selection.js';
 import { sendPhase } from './send-phase.js';
-import { hasDueSends } from './send-policy.js';
+import { countOpenSends, hasDueSends } from './send-policy.js';
 import { SendQueue } from './send-queue.js';
 import { mayDelete, reportRejectedLines } from './session-checks.js';
 import type { RunSummary } from './summary.js';
@@ -173,6 +173,8 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
       hasDueSends(ledger.state, clock.now(), config.limits.maxSendsPerDay);
     if (!work) {
       await pop3.quit();
+      // Sends not due yet still wait: the summary (and the CLI's exit code 5) says so.
+      counters.pendingActions = countOpenSends(ledger.state);
       log.info('nothing new');
       return finish();
     }

@@ -19,9 +19,9 @@ import { spawnPopfwd } from '../../helpers/proof/spawn-popfwd.js';
 import { type SmtpTestServer, startSmtpTestServer } from '../../helpers/smtp-test-server.js';
 
 /**
- * The kill-anywhere matrix (DESIGN.md invariants 1 and 3): a `popfwd run` child process is killed
- * with SIGKILL at each crash point of lambda/crash-points.ts, then popfwd runs again until the
- * mailbox is empty and nothing is pending. Real Dovecot, retention delete, a forward rule and
+ * The kill-anywhere matrix (nothing is lost; each send happens once): a `popfwd run` child
+ * process is killed with SIGKILL at each crash point of lambda/crash-points.ts, then popfwd runs
+ * again until the mailbox is empty and nothing is pending. Real Dovecot, retention delete, a forward rule and
  * vacation on; the expected bytes come from an independent reader before popfwd starts.
  */
 
@@ -159,7 +159,9 @@ describeWithDovecot('kill-anywhere matrix', () => {
     let onServer: string[];
     do {
       const result = await runCli(['run', '--config', config, '--json'], dir);
-      if (result.code !== 0) throw new Error(`rerun failed (${result.code}):\n${result.stderr}`);
+      // 5: the run finished with sends still waiting (the loop runs again for them).
+      if (result.code !== 0 && result.code !== 5)
+        throw new Error(`rerun failed (${result.code}):\n${result.stderr}`);
       pending = (JSON.parse(result.stdout) as RunSummary).pendingActions;
       reruns += 1;
       onServer = await watch.check();
