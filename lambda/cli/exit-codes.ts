@@ -41,6 +41,8 @@ const BY_ERROR = {
   // A non-retryable token endpoint failure names a config fix (authority, scopes).
   EOAUTH: [usage, unavailable],
   EAUTH: [signIn, unavailable],
+  // A login refused without [AUTH]: Outlook.com sends no response codes, so the owner must look.
+  ELOGIN: [signIn, unavailable],
   EINVALIDGRANT: [signIn, signIn],
   ECONNECTION: [unavailable, unavailable],
   ETIMEDOUT: [unavailable, unavailable],

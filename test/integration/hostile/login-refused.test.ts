@@ -52,7 +52,7 @@ describe('a server that refuses the login without [AUTH]', () => {
     await mailbox.server.idle();
 
     // Assess
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(3);
     expect(result.stderr).toContain('the server refused the login: message is damaged');
     expect(result.stderr).toMatch(/\[ELOGIN: the server refused the login without saying/);
     expect(result.stderr).not.toMatch(/EAUTH|rejected the credentials|wrong password/i);
@@ -134,7 +134,7 @@ describe('a server that says the credentials are wrong with [AUTH] (RFC 3206)', 
     });
 
     // Assess
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(3);
     expect(result.stderr).toContain(
       'POP3 PASS failed: -ERR [AUTH] Invalid user name or password. [EAUTH: the server rejected the credentials]',
     );
