@@ -6,7 +6,7 @@ import type { Log } from '../log.js';
 import { clientTlsOptions } from '../tls-options.js';
 import type { Mailer, OutgoingMail, SendResult } from './mailer.js';
 import { nodemailerLogger } from './nodemailer-log.js';
-import { classifySendError } from './send-errors.js';
+import { classifySendError, type TextRedactor } from './send-errors.js';
 import { XOAUTH2_HANDLER_NAME, xoauth2Handler } from './smtp-xoauth2.js';
 
 export interface SmtpMailerOptions {
@@ -23,6 +23,8 @@ export interface SmtpMailerOptions {
    */
   readonly deadline?: number;
   readonly clock?: Clock;
+  /** Masks the run's secrets in the server's replies, for errors and the recorded response. */
+  readonly redactor?: TextRedactor;
 }
 
 /** Every wait on the server is bounded; none of these depends on message size. */
@@ -103,14 +105,15 @@ export const createSmtpMailer = (options: SmtpMailerOptions): Mailer => {
     async send(mail: OutgoingMail): Promise<SendResult> {
       try {
         const info = await transporter.sendMail(mail);
+        const response = info.response ?? '';
         return {
           messageId: mail.messageId ?? info.messageId,
-          response: info.response ?? '',
+          response: options.redactor ? options.redactor.redact(response) : response,
           accepted: (info.accepted ?? []).map(String),
           rejected: (info.rejected ?? []).map(String),
         };
       } catch (error) {
-        throw classifySendError(error);
+        throw classifySendError(error, options.redactor);
       }
     },
     async close(): Promise<void> {

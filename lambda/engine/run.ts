@@ -5,6 +5,9 @@ import { readCaFile } from '../config/ca-file.js';
 import { crashPoint } from '../crash-points.js';
 import { type ErrorCode, errorMessage, hasCode, PopfwdError } from '../errors.js';
 import { Pop3Client } from '../pop3/client.js';
+import { learningCredentials, learningSecretStore } from '../redact/learn-secrets.js';
+import { redactingLog } from '../redact/redacting-log.js';
+import { Redactor } from '../redact/redactor.js';
 import { fetchPhase } from './fetch-phase.js';
 import { mailboxLayout } from './layout.js';
 import { Ledger, leaseOwner } from './ledger.js';
@@ -85,7 +88,9 @@ const runWithin = async (
   const { config, store } = options;
   const { deadline } = budget;
   const mailbox = config.mailbox.address;
-  const log = options.log.child({ mailbox });
+  // Every secret the run gets hold of is masked in what servers say and, as a net, in the log.
+  const redactor = options.redactor ?? new Redactor();
+  const log = redactingLog(options.log, redactor).child({ mailbox });
   const layout = mailboxLayout(mailbox);
   const counters = newCounters();
   const finish = () => toSummary(counters, clock.now() - started);
@@ -117,13 +122,18 @@ const runWithin = async (
     sends: new SendQueue(),
   };
   const ca = await readCaFile(config.mailbox.caFile);
-  const credentials = await openCredentials(config.mailbox, options.secrets, {
-    clock,
-    log,
-    deadline,
-    signal: cutoff.signal,
-    ...(options.accessTokens ? { accessTokens: options.accessTokens } : {}),
-  });
+  const opened = await openCredentials(
+    config.mailbox,
+    learningSecretStore(options.secrets, redactor),
+    {
+      clock,
+      log,
+      deadline,
+      signal: cutoff.signal,
+      ...(options.accessTokens ? { accessTokens: options.accessTokens } : {}),
+    },
+  );
+  const credentials = learningCredentials(opened, redactor);
   const { pop3: server } = config.mailbox;
 
   options.onProgress?.({ phase: 'connect', done: 0, total: 0, bytes: 0 });
@@ -141,6 +151,7 @@ const runWithin = async (
       timeouts: { closeGraceMs: 0 },
       log,
       clock,
+      redactor,
       ...(ca ? { ca } : {}),
     });
     if (cutoff.passed) pop3.destroy('the run deadline passed');
@@ -232,6 +243,7 @@ const runWithin = async (
         log,
         deadline: budget.cutoff,
         clock,
+        redactor,
         ...(ca ? { ca } : {}),
       });
     });
