@@ -10,6 +10,7 @@ import {
   fault,
   type Pop3Faults,
   type Pop3Server,
+  split,
   startPop3Server,
 } from '../../../lambda/sandbox/pop3-server.js';
 import { openSecretStore } from '../../../lambda/secrets/open-secrets.js';
@@ -244,6 +245,45 @@ describe('the deadline ends the process', () => {
     expect(result.archive).toMatchObject({ exact: 12, lost: [], archivedTwice: [] });
     expect(result.sends.sends).toBe(8);
     expect(result.sends.duplicated.size).toBe(0);
+  });
+
+  it('a POP3 server that drips one byte a second: the login fails in time', async () => {
+    const address = 'drip@example.test';
+    const dir = await scratchDir('popfwd-deadline-drip-');
+    const passwordFile = join(dir, 'password');
+    await writeFile(passwordFile, PASSWORD);
+    const { cert, key } = testTls();
+    const pop3 = await startPop3Server({
+      tls: { cert, key },
+      mailbox: proofMessages(address).map((data, index) => ({ uidl: `m${index + 1}`, data })),
+      users: [{ user: address, password: PASSWORD }],
+      faults: { output: { split: split.bytes(1), delayMs: 1_000 } },
+    });
+    try {
+      const config = await writeProofConfig(dir, 'drip', {
+        address,
+        pop3Port: pop3.port,
+        passwordFile,
+        storeDir: join(dir, 'store'),
+        retention: 'delete',
+      });
+
+      const started = Date.now();
+      const child = await spawnPopfwd(popfwd.path, [
+        'run',
+        '--config',
+        config,
+        '--deadline',
+        `${DEADLINE_MS / 1000}s`,
+      ]);
+
+      expect(Date.now() - started).toBeLessThan(DEADLINE_MS + SLACK_MS);
+      expect(child.code).toBe(1);
+      expect(child.stderr).toContain('[ETIMEDOUT:');
+      expect(pop3.mailbox.messages).toHaveLength(12);
+    } finally {
+      await pop3.close();
+    }
   });
 });
 
