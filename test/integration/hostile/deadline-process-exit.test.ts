@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,6 +172,7 @@ describe('the deadline ends the process', () => {
       return { first, second, archive, onServer, sends: auditSends(healthy.messages) };
     } finally {
       await Promise.all([pop3.close(), healthy.close(), hostile?.close()]);
+      await rm(dir, { recursive: true, force: true });
     }
   };
 
@@ -283,6 +284,7 @@ describe('the deadline ends the process', () => {
       expect(pop3.mailbox.messages).toHaveLength(12);
     } finally {
       await pop3.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
@@ -348,6 +350,7 @@ describe('the deadline ends a Lambda invocation', () => {
       expect(openClientSockets([pop3.port, silent.port])).toBe(0);
     } finally {
       await Promise.all([pop3.close(), silent.close()]);
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
