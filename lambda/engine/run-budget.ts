@@ -29,8 +29,8 @@ export const finishReserve = (budgetMs: number): number => clamp(budgetMs * 0.1,
 export const fetchReserve = (budgetMs: number): number => clamp(budgetMs * 0.1, 3_000, 30_000);
 
 /**
- * A send started close to the cutoff would be cut off in the middle: none starts within the send
- * reserve, or within a quarter of a short run (so a run of a few seconds still sends).
+ * A send started close to the cutoff would be cut off in the middle: each gets at least the send
+ * reserve before it, or a quarter of a short run (so a run of a few seconds still sends).
  */
 const sendReserve = (budgetMs: number): number => Math.min(SEND_RESERVE_MS, budgetMs / 4);
 
@@ -41,7 +41,7 @@ export const runBudget = (started: number, deadline: number): RunBudget => {
     deadline,
     cutoff,
     fetchDeadline: Math.min(cutoff, deadline - fetchReserve(budgetMs)),
-    sendCutoff: Math.min(cutoff, deadline - sendReserve(budgetMs)),
+    sendCutoff: Math.max(started, cutoff - sendReserve(budgetMs)),
   };
 };
 

@@ -11,7 +11,7 @@ describe('runBudget', () => {
       deadline: 240_000,
       cutoff: 240_000 - 5_000,
       fetchDeadline: 240_000 - 24_000,
-      sendCutoff: 240_000 - SEND_RESERVE_MS,
+      sendCutoff: 240_000 - 5_000 - SEND_RESERVE_MS,
     });
   });
 
@@ -19,7 +19,7 @@ describe('runBudget', () => {
     const budget = runBudget(0, 4_000);
 
     expect(budget.fetchDeadline).toBe(1_000);
-    expect(budget.sendCutoff).toBe(3_000);
+    expect(budget.sendCutoff).toBe(2_500);
     expect(budget.cutoff).toBe(3_500);
   });
 
@@ -31,6 +31,7 @@ describe('runBudget', () => {
       expect(budget.cutoff).toBeLessThanOrEqual(budget.deadline);
       expect(budget.fetchDeadline).toBeLessThanOrEqual(budget.cutoff);
       expect(budget.sendCutoff).toBeLessThanOrEqual(budget.cutoff);
+      expect(budget.sendCutoff).toBeGreaterThanOrEqual(1_000);
     }
   });
 });
