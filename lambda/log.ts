@@ -1,7 +1,8 @@
 /**
  * The logging port. The engine logs through this; the CLI prints readable lines, the Lambda adapts
  * Powertools Logger (JSON). Fields carry context (mailbox, uidl, command); secrets never reach them:
- * they are masked where a command is written, not scrubbed afterwards.
+ * they are masked where a command is written, and where a server's text that echoes one is read
+ * (lambda/redact/), not scrubbed afterwards; redactingLog is only the net behind that.
  */
 export type LogFields = Readonly<Record<string, unknown>>;
 

@@ -9,8 +9,8 @@ import { type ErrorCode, isPopfwdError, PopfwdError } from '../errors.js';
  *   and alert (see stopsSending). Never retried in a loop.
  *
  * `context.scope` says what the failure is about: 'account', 'connection', 'message' or
- * 'recipient'. Messages hold the server's reply and our words, never a command's arguments, so
- * no credential can reach them (nodemailer only names AUTH commands by mechanism).
+ * 'recipient'. Messages hold the server's reply and our words, never a command's arguments
+ * (nodemailer only names AUTH commands by mechanism); a secret the server itself echoes is masked.
  */
 
 export const SEND_SCOPES = ['account', 'connection', 'message', 'recipient'] as const;
@@ -178,14 +178,42 @@ const oneLine = (value: string): string => value.replace(/\s+/g, ' ').trim().sli
 export const classifySendFailure = (failure: SendFailure): Row =>
   TABLE.find((row) => row.matches(failure)) ?? FALLBACK;
 
-export const classifySendError = (error: unknown): PopfwdError => {
+/** Masks known secrets in text a server sent (lambda/redact/redactor.ts). */
+export interface TextRedactor {
+  redact(text: string): string;
+}
+
+/**
+ * The failure with the server's words masked, as a plain Error to keep as `cause`: nodemailer's
+ * own error quotes the reply unmasked, and a log sink may print a cause chain.
+ */
+export const maskedFailure = (failure: SendFailure, redactor?: TextRedactor): SendFailure => {
+  const mask = (text: string) => (redactor ? redactor.redact(text) : text);
+  return { ...failure, response: mask(failure.response), message: mask(failure.message) };
+};
+
+const failureError = (failure: SendFailure): Error =>
+  Object.assign(new Error(failure.message), {
+    code: failure.code,
+    responseCode: failure.responseCode,
+    response: failure.response,
+    command: failure.command,
+  });
+
+/**
+ * The PopfwdError for whatever a send threw. Classified on the server's exact words; the message
+ * and the cause hold them with the run's secrets masked (a server may echo a password or a token,
+ * e.g. in a 535 reply), so nothing downstream (logs, records, alerts) ever sees them.
+ */
+export const classifySendError = (error: unknown, redactor?: TextRedactor): PopfwdError => {
   const own = ownCause(error);
   if (own) return own;
-  const failure = toSendFailure(error);
-  const row = classifySendFailure(failure);
+  const raw = toSendFailure(error);
+  const row = classifySendFailure(raw);
+  const failure = maskedFailure(raw, redactor);
   const detail = oneLine(failure.response || failure.message);
   return new PopfwdError(row.code, `sending failed (${row.reason}): ${detail}`, {
-    cause: error,
+    cause: failureError(failure),
     context: {
       reason: row.reason,
       scope: row.scope,

@@ -16,6 +16,8 @@ export interface OpenCredentialsDeps {
   readonly accessTokens?: AccessTokenCache;
   /** Epoch ms the run ends by: a cached access token must last until then. */
   readonly deadline?: number;
+  /** Aborts a token request still open when the run must stop waiting (its cutoff). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -45,6 +47,7 @@ export const openCredentials = async (
       client,
       clock,
       log,
+      ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.accessTokens
         ? {
             shared: {

@@ -1,4 +1,5 @@
 import { PopfwdError } from '../errors.js';
+import { Redactor } from '../redact/redactor.js';
 
 /** An error reply of the Microsoft identity platform (RFC 6749 §5.2 plus Entra's AADSTS codes). */
 export interface TokenErrorReply {
@@ -12,24 +13,26 @@ export interface TokenErrorReply {
 
 const RELOGIN = 'sign in again with `popfwd auth login --config FILE`';
 
-const maskAll = (text: string, secrets: readonly string[]): string =>
-  secrets.reduce(
-    (masked, secret) => (secret.length > 0 ? masked.split(secret).join('[redacted]') : masked),
-    text,
-  );
+/** An OAuth error code is a short ASCII token (RFC 6749 §5.2); anything else is cut to this. */
+const MAX_ERROR_CODE = 100;
 
 /**
  * Reads an error body. Microsoft's descriptions never echo tokens, but the text is foreign, so the
- * values we sent are masked here, where it enters popfwd, and only its first line is kept.
+ * values we sent (raw, URL-encoded or in base64) are masked here, where it enters popfwd, in the
+ * error code as in the description, and only the description's first line is kept.
  */
 export const parseErrorReply = (
   status: number,
   body: Readonly<Record<string, unknown>>,
   sent: readonly string[],
 ): TokenErrorReply => {
-  const error = typeof body.error === 'string' ? body.error : `http_${status}`;
+  const redactor = Redactor.of(sent);
+  const error =
+    typeof body.error === 'string'
+      ? redactor.redact(body.error.replace(/\s+/g, ' ')).slice(0, MAX_ERROR_CODE)
+      : `http_${status}`;
   const raw = typeof body.error_description === 'string' ? body.error_description : '';
-  const description = maskAll(raw.split(/\r?\n/)[0] ?? '', sent).slice(0, 300);
+  const description = redactor.redact(raw.split(/\r?\n/)[0] ?? '').slice(0, 300);
   const codes = Array.isArray(body.error_codes) ? body.error_codes : [];
   const fromCodes = typeof codes[0] === 'number' ? codes[0] : undefined;
   const fromText = /AADSTS(\d+)/.exec(raw)?.[1];

@@ -12,6 +12,8 @@ export interface OAuth2TokenProviderOptions {
   readonly client: Pick<OAuth2Client, 'refresh'>;
   readonly clock: Clock;
   readonly log: Log;
+  /** Aborts a refresh still open (EABORTED): the run's cutoff. */
+  readonly signal?: AbortSignal;
   /** A cached access token is refreshed this long before it expires. @default 120_000 */
   readonly expiryMarginMs?: number;
   /**
@@ -47,7 +49,10 @@ export const createOAuth2TokenProvider = (
   const refresh = async (): Promise<AccessToken> => {
     refreshToken ??= await secrets.read(auth.refreshToken);
     const startedAt = clock.now();
-    const tokens = await client.refresh(refreshToken);
+    const tokens = await client.refresh(
+      refreshToken,
+      options.signal ? { signal: options.signal } : {},
+    );
     const next = tokens.refreshToken;
     const rotated = next !== undefined && next !== refreshToken;
     if (rotated) {

@@ -1,11 +1,14 @@
 import nodemailer from 'nodemailer';
-import { classifySendError, toSendFailure } from '../actions/send-errors.js';
+import { classifySendError, maskedFailure, toSendFailure } from '../actions/send-errors.js';
 import { smtpTransportOptions } from '../actions/smtp-mailer.js';
 import { readCaFile } from '../config/ca-file.js';
 import type { MailboxConfig, SmtpConfig } from '../config/schema.js';
 import { PopfwdError } from '../errors.js';
 import { type Log, silentLog } from '../log.js';
 import { Pop3Client } from '../pop3/client.js';
+import { learningCredentials } from '../redact/learn-secrets.js';
+import { redactingLog } from '../redact/redacting-log.js';
+import { Redactor } from '../redact/redactor.js';
 import type { Credentials } from './credentials.js';
 import type { LoginCheck, VerifyLogin } from './verify-login.js';
 
@@ -37,6 +40,7 @@ const checkPop3 = async (
   ca: Buffer | undefined,
   log: Log,
   signal: AbortSignal,
+  redactor: Redactor,
 ): Promise<LoginCheck> => {
   const { pop3: server } = mailbox;
   let client: Pop3Client | undefined;
@@ -47,6 +51,7 @@ const checkPop3 = async (
       security: server.security,
       pipelining: server.pipelining,
       log,
+      redactor,
       ...(ca ? { ca } : {}),
     });
     client = connected;
@@ -74,14 +79,14 @@ const checkPop3 = async (
 const LOGIN_REFUSED: ReadonlySet<unknown> = new Set(['auth-rejected', 'smtp-auth-disabled']);
 
 /** send-errors.ts classifies for sending; the words here are about the login check. */
-const smtpCheckFailure = (error: unknown): PopfwdError => {
-  const classified = classifySendError(error);
+const smtpCheckFailure = (error: unknown, redactor: Redactor): PopfwdError => {
+  const classified = classifySendError(error, redactor);
   const { reason } = classified.context;
   // no reason: our own error (the token provider's) came through nodemailer unchanged
   if (typeof reason !== 'string') return classified;
-  const { response, message } = toSendFailure(error);
+  const { response, message } = maskedFailure(toSendFailure(error), redactor);
   const detail = (response || message).replace(/\s+/g, ' ').trim();
-  const options = { cause: error, context: classified.context };
+  const options = { cause: classified.cause, context: classified.context };
   return LOGIN_REFUSED.has(reason)
     ? new PopfwdError('EAUTH', `the SMTP server refused the login: ${detail}`, options)
     : new PopfwdError(classified.code, `the SMTP check failed (${reason}): ${detail}`, options);
@@ -97,6 +102,7 @@ const checkSmtp = async (
   ca: Buffer | undefined,
   log: Log,
   signal: AbortSignal,
+  redactor: Redactor,
 ): Promise<LoginCheck> => {
   const transporter = nodemailer.createTransport({
     ...smtpTransportOptions({ smtp, credentials, log, ...(ca ? { ca } : {}) }),
@@ -110,7 +116,7 @@ const checkSmtp = async (
     return { status: 'ok', detail: 'login accepted, nothing sent' };
   } catch (error) {
     if (signal.aborted) throw cancelled();
-    return { status: 'failed', error: smtpCheckFailure(error) };
+    return { status: 'failed', error: smtpCheckFailure(error, redactor) };
   } finally {
     transporter.close();
   }
@@ -122,15 +128,18 @@ const checkSmtp = async (
  */
 export const createVerifyMailboxLogin =
   (options: VerifyMailboxLoginOptions = {}): VerifyLogin =>
-  async (mailbox, credentials, signal) => {
-    const log = options.log ?? silentLog;
+  async (mailbox, given, signal) => {
+    // The servers' replies may echo the password or the token: masked as they are read.
+    const redactor = new Redactor();
+    const credentials = learningCredentials(given, redactor);
+    const log = redactingLog(options.log ?? silentLog, redactor);
     const ca = await readCaFile(mailbox.caFile);
     if (signal.aborted) throw cancelled();
-    const pop3 = await checkPop3(mailbox, credentials, ca, log, signal);
+    const pop3 = await checkPop3(mailbox, credentials, ca, log, signal, redactor);
     const smtp: LoginCheck = mailbox.smtp
-      ? await checkSmtp(mailbox.smtp, credentials, ca, log, signal)
+      ? await checkSmtp(mailbox.smtp, credentials, ca, log, signal, redactor)
       : { status: 'skipped', reason: 'no SMTP server configured (mailbox.smtp)' };
-    return { pop3, smtp };
+    return redactor.redactValue({ pop3, smtp });
   };
 
 export const verifyMailboxLogin: VerifyLogin = createVerifyMailboxLogin();

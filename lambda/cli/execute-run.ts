@@ -5,6 +5,8 @@ import type { Config } from '../config/schema.js';
 import { runMailbox } from '../engine/run.js';
 import type { RunSummary } from '../engine/summary.js';
 import type { LogLevel } from '../log.js';
+import { redactingLog } from '../redact/redacting-log.js';
+import { Redactor } from '../redact/redactor.js';
 import { openSecretStore } from '../secrets/open-secrets.js';
 import { openStore } from '../stores/open-store.js';
 import { consoleLog } from './console-log.js';
@@ -35,16 +37,22 @@ export const executeRun = async (
   const bar =
     io.stderr.isTTY && !flags.json && flags.progress !== false ? new ProgressBar(io.stderr) : null;
   const level = bar && flags.level === 'info' ? 'warn' : flags.level;
-  const log = consoleLog(io.stderr, {
-    level,
-    ...(bar ? { around: (write: () => void) => bar.around(write) } : {}),
-  });
+  // Learns the run's secrets: the net for the log lines, the summary and the error printed.
+  const redactor = new Redactor();
+  const log = redactingLog(
+    consoleLog(io.stderr, {
+      level,
+      ...(bar ? { around: (write: () => void) => bar.around(write) } : {}),
+    }),
+    redactor,
+  );
   const now = Date.now();
   try {
-    return await runMailbox({
+    const summary = await runMailbox({
       config,
       store: openStore(config.store),
       secrets: openSecretStore({ env: io.env }),
+      redactor,
       log,
       deadline:
         now + Math.min(flags.deadlineMs ?? config.limits.runTimeout, config.limits.runTimeout),
@@ -53,6 +61,9 @@ export const executeRun = async (
       ...(flags.createMailer ? { createMailer: flags.createMailer } : {}),
       ...(flags.accessTokens ? { accessTokens: flags.accessTokens } : {}),
     });
+    return redactor.redactValue(summary);
+  } catch (error) {
+    throw redactor.redactError(error);
   } finally {
     bar?.clear();
   }

@@ -23,6 +23,10 @@ export interface RunContext {
   readonly deadline: number;
   /** No new RETR after this; leaves time for DELE, QUIT, state and sends. */
   readonly fetchDeadline: number;
+  /** No new send starts after this (epoch ms). */
+  readonly sendCutoff: number;
+  /** Aborts when the run must stop waiting on servers: a send in flight is cut off. */
+  readonly cutoff: AbortSignal;
   readonly signal: AbortSignal | undefined;
   readonly onProgress: RunOptions['onProgress'];
   /** Messages with sends to do, from the fetch to the sender. */

@@ -4,6 +4,7 @@ import type { Credentials } from '../auth/credentials.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Log } from '../log.js';
+import type { Redactor } from '../redact/redactor.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { BlobStore } from '../stores/blob-store.js';
 
@@ -30,4 +31,9 @@ export interface RunOptions {
   readonly createMailer?: (credentials: Credentials) => Mailer;
   readonly onProgress?: (progress: RunProgress) => void;
   readonly signal?: AbortSignal;
+  /**
+   * Learns every secret the run reads or is given (password, tokens), so the caller can mask them
+   * in what it prints after the run too. The run makes its own when none is given.
+   */
+  readonly redactor?: Redactor;
 }

@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { openCredentials } from '../auth/open-credentials.js';
-import { systemClock } from '../clock.js';
+import { type Clock, systemClock } from '../clock.js';
 import { readCaFile } from '../config/ca-file.js';
 import { crashPoint } from '../crash-points.js';
-import { type ErrorCode, errorMessage, hasCode } from '../errors.js';
+import { type ErrorCode, errorMessage, hasCode, PopfwdError } from '../errors.js';
 import { Pop3Client } from '../pop3/client.js';
 import { printable } from '../pop3/server-text.js';
+import { learningCredentials, learningSecretStore } from '../redact/learn-secrets.js';
+import { redactingLog } from '../redact/redacting-log.js';
+import { Redactor } from '../redact/redactor.js';
 import { fetchPhase } from './fetch-phase.js';
 import { mailboxLayout } from './layout.js';
 import { Ledger, leaseOwner } from './ledger.js';
 import { clearFetchFailures, QUARANTINE_AFTER, quarantined } from './quarantine.js';
+import { armCutoff, type CutoffAlarm, type RunBudget, runBudget } from './run-budget.js';
 import { newCounters, type RunContext, toSummary } from './run-context.js';
 import type { RunOptions } from './run-options.js';
 import {
@@ -28,10 +32,6 @@ import type { RunSummary } from './summary.js';
 
 /** A crashed run's lease expires this long after its deadline. */
 const LEASE_GRACE_MS = 60_000;
-
-/** Time kept back from fetching for DELE, QUIT, saving state and sending. */
-const fetchReserve = (budgetMs: number): number =>
-  Math.min(30_000, Math.max(3_000, budgetMs * 0.1));
 
 /** Deletes what retention chose; a refused DELE keeps that one message, nothing else changes. */
 const deleteChosen = async (
@@ -66,12 +66,33 @@ const deleteChosen = async (
  * reported in `busy`, not thrown.
  */
 export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
-  const { config, store } = options;
   const clock = options.clock ?? systemClock;
   const started = clock.now();
-  const deadline = Math.min(options.deadline, started + config.limits.runTimeout);
+  const budget = runBudget(
+    started,
+    Math.min(options.deadline, started + options.config.limits.runTimeout),
+  );
+  const cutoff = armCutoff(budget.cutoff, clock);
+  try {
+    return await runWithin(options, clock, started, budget, cutoff);
+  } finally {
+    cutoff.disarm();
+  }
+};
+
+const runWithin = async (
+  options: RunOptions,
+  clock: Clock,
+  started: number,
+  budget: RunBudget,
+  cutoff: CutoffAlarm,
+): Promise<RunSummary> => {
+  const { config, store } = options;
+  const { deadline } = budget;
   const mailbox = config.mailbox.address;
-  const log = options.log.child({ mailbox });
+  // Every secret the run gets hold of is masked in what servers say and, as a net, in the log.
+  const redactor = options.redactor ?? new Redactor();
+  const log = redactingLog(options.log, redactor).child({ mailbox });
   const layout = mailboxLayout(mailbox);
   const counters = newCounters();
   const finish = () => toSummary(counters, clock.now() - started);
@@ -95,33 +116,47 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
     clock,
     counters,
     deadline,
-    fetchDeadline: deadline - fetchReserve(deadline - started),
+    fetchDeadline: budget.fetchDeadline,
+    sendCutoff: budget.sendCutoff,
+    cutoff: cutoff.signal,
     signal: options.signal,
     onProgress: options.onProgress,
     sends: new SendQueue(),
   };
   const ca = await readCaFile(config.mailbox.caFile);
-  const credentials = await openCredentials(config.mailbox, options.secrets, {
-    clock,
-    log,
-    deadline,
-    ...(options.accessTokens ? { accessTokens: options.accessTokens } : {}),
-  });
+  const opened = await openCredentials(
+    config.mailbox,
+    learningSecretStore(options.secrets, redactor),
+    {
+      clock,
+      log,
+      deadline,
+      signal: cutoff.signal,
+      ...(options.accessTokens ? { accessTokens: options.accessTokens } : {}),
+    },
+  );
+  const credentials = learningCredentials(opened, redactor);
   const { pop3: server } = config.mailbox;
 
   options.onProgress?.({ phase: 'connect', done: 0, total: 0, bytes: 0 });
   let pop3: Pop3Client | undefined;
+  // At the cutoff the session is dropped, whatever it waits for: no QUIT, so nothing is deleted.
+  cutoff.onCutoff(() => pop3?.destroy('the run deadline passed'));
   try {
     pop3 = await Pop3Client.connect({
       host: server.host,
       port: server.port,
       security: server.security,
       pipelining: server.pipelining,
-      deadline,
+      // The session ends at the cutoff; replies still in flight then get no grace.
+      deadline: budget.cutoff,
+      timeouts: { closeGraceMs: 0 },
       log,
       clock,
+      redactor,
       ...(ca ? { ca } : {}),
     });
+    if (cutoff.passed) pop3.destroy('the run deadline passed');
     const stat = await pop3.login(credentials);
     log.info('logged in', { messages: stat.count, bytes: stat.size, pipelining: pop3.pipelining });
   } catch (error) {
@@ -133,11 +168,19 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
       log.info(counters.busy);
       return finish();
     }
+    if (cutoff.passed && !hasCode(error, 'ETIMEDOUT')) {
+      throw new PopfwdError(
+        'ETIMEDOUT',
+        `the run deadline passed before the POP3 login completed (${errorMessage(error)})`,
+        { cause: error },
+      );
+    }
     throw error;
   }
 
   let leased = false;
   let sending: Promise<void> | undefined;
+  let fresh: ServerMessage[] = [];
   try {
     // Pipelined together when the server allows it.
     const [uidls, sizes] = await Promise.all([pop3.uidlListing(), pop3.sizes()]);
@@ -149,7 +192,7 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
       });
     }
     const setAside = quarantined(ledger.state, clock.now());
-    const fresh = selectNew(listing, ledger.seen).filter((message) => !setAside.has(message.uidl));
+    fresh = selectNew(listing, ledger.seen).filter((message) => !setAside.has(message.uidl));
     const vanished = selectVanished(listing, ledger.seen);
     const listed = new Set(listing.messages.map((message) => message.uidl));
     const stuck = [...setAside].filter(([uidl]) => listed.has(uidl));
@@ -203,6 +246,9 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
         smtp: config.mailbox.smtp as NonNullable<typeof config.mailbox.smtp>,
         credentials,
         log,
+        deadline: budget.cutoff,
+        clock,
+        redactor,
         ...(ca ? { ca } : {}),
       });
     });
@@ -240,8 +286,14 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
         });
       });
     }
-    throw error;
+    // The cutoff dropped the session: a stop like a limit, not a failure of the run.
+    if (!(cutoff.passed && hasCode(error, 'ETIMEDOUT', 'ECONNECTION'))) throw error;
+    counters.remaining = Math.max(0, fresh.length - counters.fetched);
+    log.warn('the run deadline passed while the POP3 server was still answering', {
+      error: errorMessage(error),
+    });
   }
+  if (cutoff.passed) counters.stoppedBy ??= 'deadline';
   options.onProgress?.({
     phase: 'done',
     done: counters.fetched,

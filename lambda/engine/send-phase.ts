@@ -21,7 +21,6 @@ import {
   isPaused,
   MAX_SEND_ATTEMPTS,
   nextUtcDay,
-  SEND_RESERVE_MS,
   utcDay,
 } from './send-policy.js';
 
@@ -160,11 +159,8 @@ const sendOne = async (
   try {
     crashPoint('before-send');
     const mail = await compose(ctx, action, meta, state.messageId);
-    // A send still running at the deadline is cut off before its final dot: not sent, retried later.
-    const result = await (await mailer()).send({
-      ...mail,
-      signal: AbortSignal.timeout(Math.max(1_000, ctx.deadline - ctx.clock.now())),
-    });
+    // A send still running at the cutoff is cut off before its final dot: not sent, retried later.
+    const result = await (await mailer()).send({ ...mail, signal: ctx.cutoff });
     crashPoint('after-smtp');
     const sentAt = new Date(ctx.clock.now()).toISOString();
     setAction(
@@ -333,7 +329,7 @@ export const sendPhase = async (
           continue;
         }
         for (const [actionId, state] of due) {
-          if (ctx.clock.now() >= ctx.deadline - SEND_RESERVE_MS) {
+          if (ctx.clock.now() >= ctx.sendCutoff || ctx.cutoff.aborted) {
             counters.stoppedBy ??= 'deadline';
             stopped = true;
             break;

@@ -10,7 +10,13 @@ import { type Log, silentLog } from '../log.js';
 import { type Capabilities, parseCapabilities, UNKNOWN_CAPABILITIES } from './capabilities.js';
 import { buildCommand, type WireCommand } from './command.js';
 import { errorForReply } from './errors.js';
-import { LF_ONLY_MESSAGE, type ReplyHandler, ReplyParser, type StatusLine } from './framing.js';
+import {
+  LF_ONLY_MESSAGE,
+  type ReplyHandler,
+  ReplyParser,
+  type ReplyRedactor,
+  type StatusLine,
+} from './framing.js';
 import { PIPELINE_DEFAULTS, POP3_TIMEOUTS, type Pop3Timeouts } from './limits.js';
 import {
   parseListLines,
@@ -51,6 +57,8 @@ export interface Pop3ClientOptions {
   readonly pipeline?: Partial<typeof PIPELINE_DEFAULTS>;
   readonly log?: Log;
   readonly clock?: Clock;
+  /** Masks the run's secrets in -ERR text and SASL challenges as they are read. */
+  readonly redactor?: ReplyRedactor;
 }
 
 export interface Stat {
@@ -116,7 +124,7 @@ const parseNumbers = (text: string, verb: string): [number, number] => {
  */
 export class Pop3Client implements SaslChannel {
   #socket: Socket | TLSSocket;
-  readonly #parser = new ReplyParser();
+  readonly #parser: ReplyParser;
   readonly #options: Pop3ClientOptions;
   readonly #timeouts: Pop3Timeouts;
   readonly #pipeline: typeof PIPELINE_DEFAULTS;
@@ -146,6 +154,7 @@ export class Pop3Client implements SaslChannel {
     options: Pop3ClientOptions,
     timeouts: Pop3Timeouts,
   ) {
+    this.#parser = new ReplyParser(undefined, options.redactor);
     this.#socket = socket;
     this.#options = options;
     this.#timeouts = timeouts;

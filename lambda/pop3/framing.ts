@@ -47,6 +47,17 @@ export interface ReplyHandler {
   onEnd?(): void;
 }
 
+/**
+ * Masks known secrets in server text (lambda/redact/redactor.ts). Applied to -ERR text, SASL
+ * challenges and unexpected lines, the text that can become an error; +OK text is left exact,
+ * since its numbers (STAT, LIST, octet counts) are read.
+ */
+export interface ReplyRedactor {
+  redact(text: string): string;
+  /** A SASL challenge: base64 whose decoding is masked too. */
+  redactBase64(text: string): string;
+}
+
 const LF = 0x0a;
 const CR = 0x0d;
 const DOT = 0x2e;
@@ -77,6 +88,7 @@ export class ReplyParser {
 
   constructor(
     private readonly limits: { maxLineBytes: number; maxListingBytes: number } = POP3_LIMITS,
+    private readonly redactor?: ReplyRedactor,
   ) {}
 
   /** Queues the handler for the next reply. Register it before writing the command. */
@@ -148,14 +160,17 @@ export class ReplyParser {
     return end;
   }
 
-  #onStatusLine(text: string, handler: ReplyHandler): void {
-    const ok = text.startsWith('+OK');
-    if (!ok && handler.kind === 'sasl' && (text === '+' || text.startsWith('+ '))) {
+  #onStatusLine(line: string, handler: ReplyHandler): void {
+    const ok = line.startsWith('+OK');
+    if (!ok && handler.kind === 'sasl' && (line === '+' || line.startsWith('+ '))) {
       this.#queue.shift();
       if (!handler.onContinuation) throw protocolError('unexpected SASL continuation');
-      handler.onContinuation(text.slice(2));
+      const challenge = line.slice(2);
+      handler.onContinuation(this.redactor ? this.redactor.redactBase64(challenge) : challenge);
       return;
     }
+    // Secrets a server echoes are masked here, before the text can reach an error or a log.
+    const text = ok || !this.redactor ? line : this.redactor.redact(line);
     if (!ok && !text.startsWith('-ERR'))
       throw protocolError(`unexpected reply "${printable(text, 60)}"`);
     const status = { ok, text: text.slice(ok ? 3 : 4).replace(/^ /, '') };

@@ -12,6 +12,8 @@ import {
   type RunOutcome,
   runMetrics,
 } from '../observability/run-metrics.js';
+import { redactingLog } from '../redact/redacting-log.js';
+import { Redactor } from '../redact/redactor.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { BlobStore } from '../stores/blob-store.js';
 import { DEADLINE_MARGIN_MS, runDeadline } from './deadline.js';
@@ -63,7 +65,9 @@ export const createHandler = (deps: HandlerDependencies): ScheduledHandler => {
   const clock = deps.clock ?? systemClock;
   const marginMs = deps.deadlineMarginMs ?? DEADLINE_MARGIN_MS;
   return async (_event, context) => {
-    const log = deps.logFor(context);
+    // Learns the run's secrets: the net for every line logged and the error the runtime prints.
+    const redactor = new Redactor();
+    const log = redactingLog(deps.logFor(context), redactor);
     const started = clock.now();
     const deadline = runDeadline({
       now: started,
@@ -81,10 +85,15 @@ export const createHandler = (deps: HandlerDependencies): ScheduledHandler => {
         log,
         clock,
         deadline,
+        redactor,
       });
-      outcome = { ok: true, summary };
+      outcome = { ok: true, summary: redactor.redactValue(summary) };
     } catch (error) {
-      outcome = { ok: false, error, durationMs: clock.now() - started };
+      outcome = {
+        ok: false,
+        error: redactor.redactError(error),
+        durationMs: clock.now() - started,
+      };
     }
     report(log, outcome);
     publishRunMetrics(deps.metrics, runMetrics(outcome));

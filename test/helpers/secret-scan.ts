@@ -1,7 +1,8 @@
 /**
- * Finds secrets in whatever a run leaves behind. A secret is looked for as itself, URL-encoded,
- * and as the part of any base64 text that encodes it, at each of the three byte alignments, so a
- * SASL payload (PLAIN, XOAUTH2) that embeds it is found too, whatever surrounds it.
+ * Finds secrets in whatever a run leaves behind. A secret is looked for as itself, URL- and
+ * form-encoded, escaped as in a JSON string (a state file), and as the part of any base64 text
+ * that encodes it, at each of the three byte alignments, so a SASL payload (PLAIN, XOAUTH2) that
+ * embeds it is found too, whatever surrounds it.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,7 +20,12 @@ const base64Core = (secret: Buffer, offset: number): string => {
 /** Every form in which `secret` would betray itself in text. */
 export const secretForms = (secret: string): string[] => {
   const bytes = Buffer.from(secret, 'utf8');
-  const forms = [secret, encodeURIComponent(secret)];
+  const forms = [
+    secret,
+    encodeURIComponent(secret),
+    new URLSearchParams({ v: secret }).toString().slice(2),
+    JSON.stringify(secret).slice(1, -1),
+  ];
   for (const offset of [0, 1, 2]) {
     const core = base64Core(bytes, offset);
     forms.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));

@@ -210,6 +210,48 @@ describeWithDovecot('no secret in logs, errors, summaries or the store', () => {
     expect(findLeaks({ password: MAILBOX_PASSWORD }, outcome.texts)).toEqual([]);
   });
 
+  it('password login: the SMTP server quotes the password in its refusal', async () => {
+    const echoing = await startSmtpTestServer({
+      server: {
+        onAuth(auth, _session, callback) {
+          callback(smtpReply(535, `5.7.8 the password ${String(auth.password)} is wrong`));
+        },
+      },
+    });
+    try {
+      const outcome = await runBoth(
+        { method: 'password', password: { env: PASSWORD_ENV } },
+        { [PASSWORD_ENV]: MAILBOX_PASSWORD },
+        { smtpPort: echoing.port },
+      );
+
+      expect(outcome.cliCode).toBe(5);
+      expect(outcome.texts['engine summary']).toContain('the password [redacted] is wrong');
+      expect(findLeaks({ password: MAILBOX_PASSWORD }, outcome.texts)).toEqual([]);
+    } finally {
+      await echoing.close();
+    }
+  });
+
+  it('OAuth2: the SMTP server quotes the access token in its refusal', async () => {
+    const echoing = await startSmtpTestServer({
+      xoauth2: ({ accessToken }) => smtpReply(535, `5.7.3 token ${accessToken} is not valid`),
+    });
+    try {
+      const outcome = await runBoth(
+        { method: 'oauth2', refreshToken: { file: tokenFile } },
+        {},
+        { smtpPort: echoing.port },
+      );
+
+      expect(outcome.cliCode).toBe(5);
+      expect(outcome.texts['engine summary']).toContain('token [redacted] is not valid');
+      expect(findLeaks(await oauthSecrets(), outcome.texts)).toEqual([]);
+    } finally {
+      await echoing.close();
+    }
+  });
+
   it('OAuth2: a full run with a refresh, a rotation and forwards', async () => {
     const outcome = await runBoth({ method: 'oauth2', refreshToken: { file: tokenFile } }, {});
 

@@ -128,7 +128,7 @@ describe('server text on a terminal', () => {
     const result = await runCli(['run', '--config', file], mailbox.dir, { env });
 
     // Assess
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(4);
     expect(result.stderr).toContain('unparseable STAT reply "\\x1b]0;PWNED\\x07');
     expectPrintable('stderr', result.stderr);
   });
@@ -144,7 +144,7 @@ describe('server text on a terminal', () => {
     const result = await runCli(['run', '--config', file, '--verbose'], mailbox.dir, { env });
 
     // Assess
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(3);
     expect(result.stderr).toContain('denied \\x1b]0;PWNED\\x07');
     expectPrintable('stderr', result.stderr);
   });

@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SMTP_TIMEOUTS, smtpTransportOptions } from '../../../lambda/actions/smtp-mailer.js';
+import {
+  SMTP_TIMEOUTS,
+  smtpTimeouts,
+  smtpTransportOptions,
+} from '../../../lambda/actions/smtp-mailer.js';
 import { XOAUTH2_HANDLER_NAME } from '../../../lambda/actions/smtp-xoauth2.js';
 import type { Credentials } from '../../../lambda/auth/credentials.js';
+import { fixedClock } from '../../../lambda/clock.js';
 import type { Security } from '../../../lambda/config/schema.js';
 import { silentLog } from '../../../lambda/log.js';
 import { TLS_PATHS } from '../../helpers/tls-fixtures.js';
@@ -62,6 +67,34 @@ describe('smtpTransportOptions', () => {
       transactionLog: true,
       debug: false,
     });
+  });
+
+  it('cuts every timeout to the time left before the run deadline, and closes sockets at once', () => {
+    const options = smtpTransportOptions({
+      smtp: { host: 'smtp-mail.outlook.com', port: 587, security: 'starttls' },
+      credentials: password,
+      log: silentLog,
+      deadline: 1_004_000,
+      clock: fixedClock(1_000_000),
+    });
+
+    expect(options).toMatchObject({
+      connectionTimeout: 4_000,
+      greetingTimeout: 4_000,
+      socketTimeout: 4_000,
+      dnsTimeout: 4_000,
+      socketCloseTimeout: 0,
+    });
+  });
+
+  it('never passes 0 (nodemailer reads it as its default of minutes) when the deadline has passed', () => {
+    expect(smtpTimeouts(1_000, 5_000)).toEqual({
+      connectionMs: 1,
+      greetingMs: 1,
+      socketMs: 1,
+      dnsMs: 1,
+    });
+    expect(smtpTimeouts(undefined, 5_000)).toEqual(SMTP_TIMEOUTS);
   });
 
   it('logs in with XOAUTH2 through the renewing handler for OAuth2 credentials', () => {

@@ -36,6 +36,21 @@ describe('parseErrorReply', () => {
     expect(parsed.description).toBe('bad refresh_token [redacted] here');
   });
 
+  it('masks them URL-encoded and in base64 too, and in the error code itself', () => {
+    const token = 'M.C5/secret+token=value';
+    const parsed = parseErrorReply(
+      400,
+      {
+        error: `invalid_request:${token}`,
+        error_description: `got ${encodeURIComponent(token)} and ${Buffer.from(token).toString('base64')}`,
+      },
+      [token],
+    );
+
+    expect(parsed.error).toBe('invalid_request:[redacted]');
+    expect(parsed.description).toBe('got [redacted] and [redacted]');
+  });
+
   it('finds the AADSTS code in the text when error_codes is absent', () => {
     const parsed = parseErrorReply(
       401,

@@ -12,6 +12,7 @@ import { createHandler } from '../../../lambda/shell/create-handler.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
 import { lambdaContext } from '../../helpers/lambda-context.js';
 import { runSummary } from '../../helpers/run-summary.js';
+import { dump, findLeaks } from '../../helpers/secret-scan.js';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 const config: Config = parseConfig(
@@ -196,5 +197,31 @@ describe('createHandler', () => {
     await expect(result).rejects.toBe(error);
     expect(metric('runSucceeded')).toBe(0);
     expect(metric('authFailures')).toBeUndefined();
+  });
+
+  it('masks the secrets the run learnt in what it logs and in the error the runtime prints', async () => {
+    // Prepare: the run reads a password, then fails with a server reply that quotes it
+    const password = 'hunter2-but-longer';
+    const { handler, records } = setup(async (options) => {
+      options.redactor?.addPassword('alice@example.com', password);
+      options.log.warn(`S: -ERR ${password}`);
+      throw new PopfwdError('EAUTH', `POP3 PASS failed: -ERR bad ${password}`, {
+        cause: new Error(`-ERR bad ${password}`),
+        context: { response: `bad ${password}` },
+      });
+    });
+
+    // Act
+    const error = await handler({}, lambdaContext(300_000)).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toMatchObject({
+      code: 'EAUTH',
+      message: 'POP3 PASS failed: -ERR bad [redacted]',
+      context: { response: 'bad [redacted]' },
+      cause: expect.objectContaining({ message: '-ERR bad [redacted]' }),
+    });
+    expect(findLeaks({ password }, { logs: dump(records), error: dump(error) })).toEqual([]);
+    expect(records[0]?.message).toBe('S: -ERR [redacted]');
   });
 });
