@@ -10,9 +10,11 @@ import { mailboxLayout } from './layout.js';
 import { Ledger, leaseOwner } from './ledger.js';
 import { clearFetchFailures, QUARANTINE_AFTER, quarantined } from './quarantine.js';
 import { newCounters, type RunContext, toSummary } from './run-context.js';
+import { reportFindings } from './run-findings.js';
 import type { RunOptions } from './run-options.js';
 import {
   buildListing,
+  copiesAfter,
   type Listing,
   type ServerMessage,
   selectDeletions,
@@ -74,7 +76,7 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
   const counters = newCounters();
   const finish = () => toSummary(counters, clock.now() - started);
 
-  const ledger = await Ledger.load(store, layout, mailbox);
+  const ledger = await Ledger.load(store, layout, mailbox, started);
   const runId = leaseOwner(randomUUID().slice(0, 8));
   const holder = ledger.leaseHolder(runId, started);
   if (holder) {
@@ -140,11 +142,10 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
     // Pipelined together when the server allows it.
     const [uidls, sizes] = await Promise.all([pop3.uidl(), pop3.list()]);
     const listing = buildListing(uidls, sizes);
-    if (listing.duplicates.size > 0) {
-      log.warn('the server lists some UIDLs more than once; those messages are never deleted', {
-        count: listing.duplicates.size,
-      });
-    }
+    reportFindings(ctx, listing);
+    // Copies of an ambiguous UIDL that left the server are forgotten before anything is chosen.
+    for (const [uidl, entry] of copiesAfter(listing, ledger.seen, new Map(), clock.now()))
+      ledger.markSeen(uidl, entry);
     const setAside = quarantined(ledger.state, clock.now());
     const fresh = selectNew(listing, ledger.seen).filter((message) => !setAside.has(message.uidl));
     const vanished = selectVanished(listing, ledger.seen);
@@ -163,6 +164,7 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
       (uidl) => !listed.has(uidl),
     );
     const work =
+      ledger.dirty ||
       fresh.length > 0 ||
       vanished.length > 0 ||
       forgottenFailures.length > 0 ||
@@ -185,6 +187,7 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
       return finish();
     }
     leased = true;
+    if (ledger.recovery.stateRebuilt) crashPoint('after-rebuild');
     for (const uidl of vanished) ledger.forget(uidl);
     if (forgottenFailures.length > 0)
       ledger.updateState((state) => clearFetchFailures(state, forgottenFailures));
@@ -203,7 +206,9 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
     });
     // A failed sender is reported below, once the fetch and QUIT are done.
     sending.catch(() => {});
-    await fetchPhase(ctx, pop3, fresh);
+    const resolved = await fetchPhase(ctx, pop3, fresh);
+    for (const [uidl, entry] of copiesAfter(listing, ledger.seen, resolved, clock.now()))
+      ledger.markSeen(uidl, entry);
     // Everything chosen for deletion must be durably known as archived before QUIT commits it.
     await ledger.checkpoint();
     const deletions = await deleteChosen(ctx, pop3, listing);
