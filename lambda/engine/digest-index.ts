@@ -29,7 +29,6 @@ const entrySchema: z.ZodType<DigestEntry> = z.looseObject({
   uidl: z.string(),
 });
 
-
 export interface DigestOwner {
   readonly entry: DigestEntry;
   readonly version: string;
