@@ -62,8 +62,13 @@ export class MessageIdentity {
     }
     const { id, meta } = outcome;
     ctx.counters.bytes += meta.size;
-    if (outcome.kind === 'exists' && outcome.record) {
-      this.#known(message, { id, record: outcome.record }, log);
+    // Read again: a copy with the same bytes settled just before this one may have written it.
+    const record =
+      outcome.kind === 'exists'
+        ? (outcome.record ?? (await readRecord(ctx.store, ctx.layout, id)))
+        : null;
+    if (record) {
+      this.#known(message, { id, record }, log);
       return 'done';
     }
     const owner = await claimDigest(
@@ -79,10 +84,10 @@ export class MessageIdentity {
       this.#note(message, id, await recordNew(ctx, message, id, meta, log));
       return 'done';
     }
-    const record = await readRecord(ctx.store, ctx.layout, owner.entry.id);
-    if (record) {
+    const held = await readRecord(ctx.store, ctx.layout, owner.entry.id);
+    if (held) {
       await this.#dropCopy(id);
-      this.#repeat(message, { id: owner.entry.id, record }, log);
+      this.#repeat(message, { id: owner.entry.id, record: held }, log);
       return 'done';
     }
     // The index names a message whose record a run never wrote (it died in between).

@@ -1,11 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
 import { parseHeaderBlock } from '../../../lambda/mail/parse-headers.js';
 import { fault, type Pop3Message } from '../../../lambda/sandbox/pop3-server.js';
+import type { BlobStore } from '../../../lambda/stores/blob-store.js';
 import { firstFault, rewriteUidls } from '../../helpers/hostile-pop3/uidl-rewrite.js';
 import {
   type Engine,
   expectSameBytes,
+  layout,
   mail,
   rulesYaml,
   useEngine,
@@ -33,6 +36,8 @@ const copy = (alias: string, subject: string): Pop3Message => ({
   uidl: alias,
   data: mail('dup', { subject }).data,
 });
+
+const sent = (mailbox: Engine): number => mailbox.smtp?.messages.length ?? 0;
 
 const subjectsSent = (mailbox: Engine): string[] =>
   (mailbox.smtp?.messages ?? []).map((sent) => parseHeaderBlock(sent.raw).subject).sort();
@@ -119,6 +124,42 @@ describe('a UIDL listed for more than one message', () => {
     expect(subjectsSent(mailbox)).toEqual(['Fwd: message u3', 'Fwd: twins']);
     expect(await target.view.rawKeys()).toHaveLength(2);
     expect(mailbox.server.mailbox.messages).toHaveLength(2);
+  });
+
+  it('plans identical copies once even when one read the archive before the other recorded it', async () => {
+    // Prepare: twins; the second copy's look at their record is held until the first copy's
+    // forward went out, then finds nothing (as if it had looked before the record was written)
+    const twin = copy('dup', 'twins');
+    const mailbox = await engine({
+      smtp: true,
+      mailbox: [twin, { uidl: 'x2', data: twin.data }],
+      faults: { onCommand: listedAsDup(['x2']) },
+    });
+    let hidden = false;
+    const early: BlobStore = {
+      ...mailbox.store,
+      location: mailbox.store.location,
+      getDocument: async (key) => {
+        if (!hidden && key.startsWith(layout.recordsPrefix)) {
+          hidden = true;
+          while (sent(mailbox) === 0) await sleep(5);
+          return null;
+        }
+        return mailbox.store.getDocument(key);
+      },
+    };
+    const target = { store: early, view: runStore('local', mailbox).view };
+
+    // Act
+    const [one, two] = await runs(mailbox, target, 2);
+
+    // Assess
+    expect(hidden).toBe(true);
+    expect(one).toMatchObject({ archived: 1, alreadyArchived: 1, forwarded: 1 });
+    expect(two).toMatchObject({ fetched: 0, forwarded: 0, pendingActions: 0 });
+    expect(subjectsSent(mailbox)).toEqual(['Fwd: twins']);
+    const [record] = await target.view.records();
+    expect(Object.values(record?.actions ?? {}).map((action) => action.status)).toEqual(['sent']);
   });
 
   it('archives a third message under the UIDL without repeating the two it knows', async () => {
