@@ -113,7 +113,7 @@ describe.each(STORE_KINDS)('damaged or lost bookkeeping (%s store)', (kind) => {
   });
 });
 
-describe('a lost state.json while sends wait', () => {
+describe('sends waiting when their bookkeeping is lost or damaged', () => {
   const engine = useEngine();
   const runStore = useRunStore();
 
@@ -149,6 +149,33 @@ describe('a lost state.json while sends wait', () => {
       Array(3).fill({ status: 'failed', reason: IN_DOUBT_REASON }),
     );
     expect((await target.view.state())?.pending).toEqual({});
+  });
+
+  it('stops, naming the record, when the record of a message whose sends wait is damaged', async () => {
+    // Prepare: three forwards deferred, then every record damaged
+    let defer = true;
+    const mailbox = await engine({
+      smtp: { dataReply: () => (defer ? smtpReply(451, '4.3.0 try again later') : undefined) },
+      mailbox: threeMessages(),
+    });
+    const target = runStore('local', mailbox);
+    expect(await mailbox.run({ rules: [forwardAll] })).toMatchObject({ pendingActions: 3 });
+    for (const key of await keysUnder(target, layout.recordsPrefix)) {
+      await overwrite(target, key, GARBAGE);
+    }
+    defer = false;
+    mailbox.clock.advance(6 * HOUR_MS);
+
+    // Act
+    const error = await mailbox.run({ rules: [forwardAll] }).catch((caught: unknown) => caught);
+
+    // Assess: nothing sent, and the ledger still knows every waiting send
+    expect(hasCode(error, 'ESTORE')).toBe(true);
+    expect((error as Error).message).toMatch(
+      /records\/[0-9a-f]{32}\.json is damaged \(not valid JSON\)/,
+    );
+    expect(sent(mailbox)).toBe(0);
+    expect(Object.keys((await target.view.state())?.pending ?? {})).toHaveLength(3);
   });
 });
 
