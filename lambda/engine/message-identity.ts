@@ -1,4 +1,5 @@
 import { crashPoint } from '../crash-points.js';
+import { PopfwdError } from '../errors.js';
 import type { Log } from '../log.js';
 import type { ArchiveOutcome } from './archive-message.js';
 import { claimDigest, moveDigest, readDigest } from './digest-index.js';
@@ -86,6 +87,8 @@ export class MessageIdentity {
     }
     const held = await readRecord(ctx.store, ctx.layout, owner.entry.id);
     if (held) {
+      // Its raw copy gone (removed by hand) would leave these bytes nowhere: ours takes its key.
+      if (!(await this.#rawExists(owner.entry.id))) await this.#restore(id, owner.entry.id);
       await this.#dropCopy(id);
       this.#repeat(message, { id: owner.entry.id, record: held }, log);
       return 'done';
@@ -108,12 +111,13 @@ export class MessageIdentity {
     return 'done';
   }
 
-  /** The recorded message that holds these bytes, if the index names one. */
+  /** The recorded message that holds these bytes, if the index names one and its copy exists. */
   async #heldElsewhere(sha256: string): Promise<Held | null> {
     const owner = await readDigest(this.ctx.store, this.ctx.layout, sha256, this.ctx.log);
     if (!owner) return null;
     const record = await readRecord(this.ctx.store, this.ctx.layout, owner.entry.id);
-    return record ? { id: owner.entry.id, record } : null;
+    if (!record || !(await this.#rawExists(owner.entry.id))) return null;
+    return { id: owner.entry.id, record };
   }
 
   /** Read again: after an interrupted run, or an ambiguous UIDL's copy matched once more. */
@@ -145,6 +149,17 @@ export class MessageIdentity {
   /** Removes a raw copy that no record points to: its bytes are archived under another id. */
   async #dropCopy(id: string): Promise<void> {
     await this.ctx.store.delete(this.ctx.layout.rawKey(id));
+  }
+
+  /** Archives the bytes stored under `from` under `to` as well. */
+  async #restore(from: string, to: string): Promise<void> {
+    const { store, layout } = this.ctx;
+    const bytes = await store.read(layout.rawKey(from));
+    if (!bytes) throw new PopfwdError('ESTORE', `${layout.rawKey(from)} vanished while in use`);
+    await store.create(layout.rawKey(to), bytes, { contentType: 'message/rfc822' });
+    this.ctx.log.warn('an archived message was missing its raw copy; restored from a new read', {
+      key: layout.rawKey(to),
+    });
   }
 
   async #rawExists(id: string): Promise<boolean> {

@@ -1,9 +1,18 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PopfwdError } from '../../../lambda/errors.js';
 import { parseHeaderBlock } from '../../../lambda/mail/parse-headers.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
 import { rewriteUidls } from '../../helpers/hostile-pop3/uidl-rewrite.js';
-import { type Engine, layout, mail, rulesYaml, useEngine } from '../engine/engine-fixture.js';
+import {
+  type Engine,
+  expectSameBytes,
+  layout,
+  mail,
+  rulesYaml,
+  useEngine,
+} from '../engine/engine-fixture.js';
 import { STORE_KINDS, useRunStore } from './store-kinds.js';
 
 /**
@@ -130,6 +139,28 @@ describe('identical bytes under different UIDLs', () => {
       (sent) => parseHeaderBlock(sent.raw).subject,
     );
     expect(subjects.sort()).toEqual(['Fwd: first', 'Fwd: second']);
+  });
+
+  it('restore an archived copy removed by hand before the renamed message leaves the server', async () => {
+    // Prepare: archived and kept; then its raw file deleted behind popfwd's back
+    const original = mail('m');
+    const mailbox = await engine({
+      smtp: true,
+      mailbox: [original],
+      faults: { onCommand: renamedEachSession },
+    });
+    await mailbox.run({ rules: [forwardAll] });
+    const key = layout.rawKey(layout.idFor('m.s1'));
+    await rm(join(mailbox.dir, key));
+
+    // Act: the next session renames it, and retention deletes what is archived
+    const summary = await mailbox.run({ rules: [forwardAll], retention: 'delete' });
+
+    // Assess: the bytes are back under the original key before the DELE; nothing sent again
+    expect(summary).toMatchObject({ archived: 0, alreadyArchived: 1, forwarded: 0, deleted: 1 });
+    expectSameBytes(await mailbox.raw(key), original.data);
+    expect(await runStore('local', mailbox).view.rawKeys()).toEqual([key]);
+    expect(sentCount(mailbox)).toBe(1);
   });
 
   it('complete a message whose run died between claiming its bytes and writing its record', async () => {
