@@ -9,6 +9,10 @@ export const ERROR_CODES = {
   ETIMEDOUT: { retryable: true, summary: 'a timeout or the run deadline was reached' },
   ETLS: { retryable: false, summary: 'TLS negotiation or certificate verification failed' },
   EAUTH: { retryable: false, summary: 'the server rejected the credentials' },
+  ELOGIN: {
+    retryable: false,
+    summary: 'the server refused the login without saying that the credentials are wrong',
+  },
   EPROTOCOL: { retryable: true, summary: 'the server answered outside the protocol' },
   EINUSE: { retryable: true, summary: 'another client holds the mailbox' },
   ELOGINDELAY: { retryable: true, summary: 'the server asks to wait before logging in again' },

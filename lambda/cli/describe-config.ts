@@ -28,7 +28,7 @@ export const describeConfig = (config: Config): string => {
     `login      ${auth}`,
     `archive    ${store}`,
     `retention  ${describeRetention(mailbox.retention)}`,
-    `limits     ${limits.maxMessagesPerRun} messages, ${formatBytes(limits.maxBytesPerRun)} and ${formatDuration(limits.runTimeout)} per run; ${limits.maxSendsPerDay} sends per day`,
+    `limits     ${limits.maxMessagesPerRun} messages, ${formatBytes(limits.maxBytesPerRun)} and ${formatDuration(limits.runTimeout)} per run; messages up to ${formatBytes(limits.maxMessageSize)}; ${limits.maxSendsPerDay} sends per day`,
     `rules      ${config.rules.length === 0 ? 'none' : `${config.rules.length} rule(s)`}`,
     ...config.rules.map((rule, index) => `           ${index + 1}. ${describeRule(rule)}`),
     `vacation   ${config.vacation?.enabled ? `on${config.vacation.until ? ` until ${config.vacation.until.slice(0, 10)}` : ''}, one reply per sender per ${config.vacation.days} day(s)` : 'off'}`,

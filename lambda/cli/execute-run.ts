@@ -14,6 +14,8 @@ import { ProgressBar } from './progress-bar.js';
 export interface RunFlags {
   readonly json: boolean;
   readonly level: LogLevel;
+  /** false: no progress bar even on a terminal (--quiet). @default true */
+  readonly progress?: boolean;
   /** Overrides limits.runTimeout when shorter. */
   readonly deadlineMs?: number;
   readonly createMailer?: (credentials: Credentials) => Mailer;
@@ -30,7 +32,8 @@ export const executeRun = async (
   io: CliIO,
   flags: RunFlags,
 ): Promise<RunSummary> => {
-  const bar = io.stderr.isTTY && !flags.json ? new ProgressBar(io.stderr) : null;
+  const bar =
+    io.stderr.isTTY && !flags.json && flags.progress !== false ? new ProgressBar(io.stderr) : null;
   const level = bar && flags.level === 'info' ? 'warn' : flags.level;
   const log = consoleLog(io.stderr, {
     level,

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { LogLevel } from '../log.js';
 
 /** What a command may touch of its process; tests pass their own. */
 export interface CliIO {
@@ -10,15 +11,17 @@ export interface CliIO {
   readonly signal: AbortSignal;
 }
 
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
+/** A command's implementation; what it is called and its options are in command-specs.ts. */
 export interface Command {
-  /** Words after `popfwd`, e.g. ['archive', 'list']. */
-  readonly name: readonly string[];
-  readonly summary: string;
-  readonly usage: string;
+  /** Returns the exit code (exit-codes.ts); errors it throws are mapped to one by main. */
   run(args: readonly string[], io: CliIO): Promise<number>;
 }
+
+/** -q: warnings and errors only; -v: debug lines too. */
+export const logLevelOf = (values: {
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+}): LogLevel => (values.quiet ? 'warn' : values.verbose ? 'debug' : 'info');
 
 export const processIO = (signal: AbortSignal): CliIO => ({
   stdout: process.stdout,

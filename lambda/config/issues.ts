@@ -1,4 +1,6 @@
 import type * as z from 'zod';
+import { didYouMean } from '../did-you-mean.js';
+import { knownKeys } from './known-keys.js';
 
 /** One problem in a config file: where (a readable path) and what was expected. */
 export interface ConfigIssue {
@@ -39,16 +41,21 @@ const depth = (issues: readonly Issue[]): number =>
 const flatten = (
   issue: Issue,
   base: readonly PathSegment[],
+  schema: z.core.$ZodType | undefined,
 ): Array<{ path: PathSegment[]; message: string }> => {
   const path = [...base, ...issue.path];
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     const branches = [...issue.errors].sort((a, b) => depth(b) - depth(a) || a.length - b.length);
     const best = branches[0];
-    if (best && depth(best) > 0) return best.flatMap((inner) => flatten(inner, path));
+    if (best && depth(best) > 0) return best.flatMap((inner) => flatten(inner, path, schema));
     return [{ path, message: issue.message }];
   }
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ path: [...path, key], message: 'unknown field' }));
+    const known = schema ? knownKeys(schema, path) : [];
+    return issue.keys.map((key) => ({
+      path: [...path, key],
+      message: `unknown field${didYouMean(key, known)}`,
+    }));
   }
   return [{ path, message: humanize(issue) }];
 };
@@ -62,11 +69,16 @@ const humanize = (issue: Issue): string => {
   return issue.message.replace(/^Invalid input: /, '').replace(/^Invalid option: /, '');
 };
 
-export const formatIssues = (issues: readonly Issue[], document: unknown): ConfigIssue[] => {
+/** `schema`, when given, names the field an unknown one was probably meant to be. */
+export const formatIssues = (
+  issues: readonly Issue[],
+  document: unknown,
+  schema?: z.core.$ZodType,
+): ConfigIssue[] => {
   const seen = new Set<string>();
   const out: ConfigIssue[] = [];
   for (const issue of issues) {
-    for (const flat of flatten(issue, [])) {
+    for (const flat of flatten(issue, [], schema)) {
       const formatted = { path: formatPath(flat.path, document), message: flat.message };
       const key = `${formatted.path}\u0000${formatted.message}`;
       if (!seen.has(key)) {

@@ -123,7 +123,8 @@ const redirectWarnings = (config: Config): string[] => {
 export const parseConfig = (raw: unknown, source: string): LoadedConfig => {
   const { document, warnings } = applyPreset(raw);
   const result = configSchema.safeParse(document);
-  if (!result.success) throw configError(source, formatIssues(result.error.issues, document));
+  if (!result.success)
+    throw configError(source, formatIssues(result.error.issues, document, configSchema));
   const issues = crossFieldIssues(result.data);
   if (issues.length > 0) throw configError(source, issues);
   return { config: result.data, source, warnings: [...warnings, ...configWarnings(result.data)] };

@@ -3,7 +3,7 @@ import { rulesSchema } from '../rules/schema.js';
 import { durationSchema, sizeSchema } from './unit-schemas.js';
 
 /**
- * The configuration file (YAML or JSON), as DESIGN.md shows it. Secrets are references, never
+ * The configuration file (YAML or JSON), as README.md shows it. Secrets are references, never
  * values. Every object is strict, so a misspelt field is an error that names it.
  */
 
@@ -178,7 +178,14 @@ export type StoreConfig = z.output<typeof storeSchema>;
 
 export const limitsSchema = z.strictObject({
   maxMessagesPerRun: z.number().int().min(1).default(500),
+  /** Counted in bytes received, not in the sizes the server lists. */
   maxBytesPerRun: sizeSchema.prefault('2GiB'),
+  /**
+   * The largest message read; a larger one stays on the server, recorded as failed. Outlook.com
+   * takes attachments up to 25 MB, and Exchange Online, where its mailboxes live, no message over
+   * 150 MB: the default refuses nothing Outlook.com can hold.
+   */
+  maxMessageSize: sizeSchema.prefault('150MiB'),
   /** Hard cap for one run's wall time; the Lambda uses its own remaining time when shorter. */
   runTimeout: durationSchema.prefault('10m'),
   maxSendsPerDay: z.number().int().min(0).default(200),

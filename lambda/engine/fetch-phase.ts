@@ -1,7 +1,9 @@
-import { errorMessage, hasCode } from '../errors.js';
+import { formatBytes } from '../config/units.js';
+import { errorMessage, hasCode, PopfwdError } from '../errors.js';
 import type { Pop3Client } from '../pop3/client.js';
 import type { Pop3MessageStream } from '../pop3/message-stream.js';
 import { type ArchiveOutcome, archiveMessage } from './archive-message.js';
+import { budgetStopOf, FetchBudget } from './fetch-budget.js';
 import { MessageIdentity } from './message-identity.js';
 import { clearFetchFailures, isServerSideFetchFailure, recordFetchFailure } from './quarantine.js';
 import type { RunContext } from './run-context.js';
@@ -31,6 +33,24 @@ const fetchOne = async (
 };
 
 /**
+ * A message LIST says is over limits.maxMessageSize is not asked for at all: it is recorded as a
+ * fetch failure (set aside after repeats, never deleted) and the rest of the mailbox goes on.
+ */
+const refuseTooLarge = (ctx: RunContext, message: ServerMessage): void => {
+  const limit = ctx.config.limits.maxMessageSize;
+  const error = new PopfwdError(
+    'ESIZE',
+    `the server lists this message at ${formatBytes(message.size)}, over limits.maxMessageSize (${formatBytes(limit)}); it is not fetched and stays on the server`,
+    { context: { n: message.n, size: message.size } },
+  );
+  ctx.ledger.updateState((state) =>
+    recordFetchFailure(state, message.uidl, error, ctx.clock.now()),
+  );
+  ctx.counters.failed += 1;
+  ctx.log.child({ uidl: message.uidl }).error(error.message);
+};
+
+/**
  * Its stream into the archive, then its record and the ledger. A RETR refused with -ERR leaves
  * the session usable, so only this message is skipped; anything else fails the run.
  */
@@ -56,6 +76,8 @@ const archiveAndRecord = async (
   } catch (error) {
     // Whatever stopped reading it, the rest of this message must still leave the socket.
     stream.destroy();
+    // Other messages spent the run's byte budget: this one is not at fault, the run just stops.
+    if (budgetStopOf(error) === 'run') throw error;
     if (isServerSideFetchFailure(error)) {
       ledger.updateState((state) => recordFetchFailure(state, message.uidl, error, clock.now()));
     }
@@ -85,32 +107,37 @@ const archiveAndRecord = async (
 
 /**
  * RETRs new messages (pipelined when the server allows) straight into the archive, within the
- * run's limits. A limit stops new requests; what is already in flight is still archived. Resolves
- * the ids that copies of ambiguous UIDLs were settled to (message number → id).
+ * run's limits. A limit stops new requests; what is already in flight is still archived. Bytes
+ * count as they arrive (fetch-budget.ts): a message that passes a size limit drops the session.
+ * Resolves the ids that copies of ambiguous UIDLs were settled to (message number → id).
  */
 export const fetchPhase = async (
   ctx: RunContext,
   pop3: Pop3Client,
-  fresh: readonly ServerMessage[],
+  listed: readonly ServerMessage[],
 ): Promise<ReadonlyMap<number, string>> => {
   const { counters, config, clock, ledger } = ctx;
-  const { maxMessagesPerRun, maxBytesPerRun } = config.limits;
+  const { maxMessagesPerRun, maxBytesPerRun, maxMessageSize } = config.limits;
+  const fresh = listed.filter((message) => message.size <= maxMessageSize);
+  for (const message of listed) if (message.size > maxMessageSize) refuseTooLarge(ctx, message);
   const byNumber = new Map(fresh.map((message) => [message.n, message]));
   const total = Math.min(fresh.length, maxMessagesPerRun);
+  const budget = new FetchBudget({ maxMessageSize, maxBytesPerRun });
   let issued = 0;
-  let issuedBytes = 0;
+  let processed = 0;
   const stop = (reason: NonNullable<typeof counters.stoppedBy>) => {
     counters.stoppedBy ??= reason;
     return false;
   };
-  const shouldIssue = (message: { size: number }): boolean => {
+  const shouldIssue = (message: { n: number; size: number }): boolean => {
     if (ctx.signal?.aborted) return stop('aborted');
     if (issued >= maxMessagesPerRun) return stop('maxMessagesPerRun');
     // The first message always goes, so one message over the byte cap cannot block a mailbox.
-    if (issued > 0 && issuedBytes + message.size > maxBytesPerRun) return stop('maxBytesPerRun');
+    if (issued > 0 && budget.committed + message.size > maxBytesPerRun)
+      return stop('maxBytesPerRun');
     if (clock.now() >= ctx.fetchDeadline) return stop('deadline');
     issued += 1;
-    issuedBytes += message.size;
+    budget.issue(message.n, message.size);
     return true;
   };
 
@@ -123,14 +150,19 @@ export const fetchPhase = async (
   let lastCheckpoint = clock.now();
   ctx.onProgress?.({ phase: 'fetch', done: 0, total, bytes: 0 });
   try {
-    for await (const stream of pop3.retrieve(fresh, shouldIssue)) {
+    for await (const stream of pop3.retrieve(fresh, shouldIssue, budget.guard)) {
       if (failure) {
         stream.destroy();
         break;
       }
       const message = byNumber.get(stream.n) as ServerMessage;
+      stream.complete.then(
+        () => budget.finish(stream.n),
+        () => budget.finish(stream.n),
+      );
       const task: Promise<void> = fetchOne(ctx, message, stream, identity, conflicts).then(
         () => {
+          processed += 1;
           ctx.onProgress?.({
             phase: 'fetch',
             done: counters.fetched,
@@ -155,12 +187,23 @@ export const fetchPhase = async (
         await ledger.checkpoint();
       }
     }
+  } catch (error) {
+    if (budgetStopOf(error) !== 'run') throw error;
+    failure ??= { error };
   } finally {
     // Whatever ends the loop, every task's bookkeeping lands before the run saves its state.
     await Promise.all(inFlight);
   }
-  if (failure) throw (failure as { readonly error: unknown }).error;
-  counters.remaining = fresh.length - issued;
+  counters.remaining = fresh.length - processed;
+  if (failure) {
+    const { error } = failure as { readonly error: unknown };
+    if (budgetStopOf(error) !== 'run') throw error;
+    // The session is gone (nothing it marked is deleted); what was archived stays recorded.
+    stop('maxBytesPerRun');
+    ctx.log.warn(errorMessage(error));
+    reportRepeats(ctx, identity.repeats);
+    return identity.resolved;
+  }
 
   for (const { message, alternateId } of conflicts) {
     const log = ctx.log.child({ uidl: message.uidl });
@@ -169,12 +212,13 @@ export const fetchPhase = async (
       continue;
     }
     try {
+      budget.issue(message.n, message.size);
       const outcome = await archiveMessage({
         store: ctx.store,
         layout: ctx.layout,
         uidl: message.uidl,
         id: alternateId,
-        stream: pop3.retr(message.n),
+        stream: pop3.retr(message.n, budget.guard),
         now: clock.now(),
       });
       if ((await identity.settle(message, outcome, log)) === 'refetch')

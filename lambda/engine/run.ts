@@ -5,6 +5,7 @@ import { readCaFile } from '../config/ca-file.js';
 import { crashPoint } from '../crash-points.js';
 import { type ErrorCode, errorMessage, hasCode } from '../errors.js';
 import { Pop3Client } from '../pop3/client.js';
+import { printable } from '../pop3/server-text.js';
 import { fetchPhase } from './fetch-phase.js';
 import { mailboxLayout } from './layout.js';
 import { Ledger, leaseOwner } from './ledger.js';
@@ -22,8 +23,9 @@ import {
   selectVanished,
 } from './selection.js';
 import { sendPhase } from './send-phase.js';
-import { hasDueSends } from './send-policy.js';
+import { countOpenSends, hasDueSends } from './send-policy.js';
 import { SendQueue } from './send-queue.js';
+import { mayDelete, reportRejectedLines } from './session-checks.js';
 import type { RunSummary } from './summary.js';
 
 /** A crashed run's lease expires this long after its deadline. */
@@ -140,8 +142,9 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
   let sending: Promise<void> | undefined;
   try {
     // Pipelined together when the server allows it.
-    const [uidls, sizes] = await Promise.all([pop3.uidl(), pop3.list()]);
-    const listing = buildListing(uidls, sizes);
+    const [uidls, sizes] = await Promise.all([pop3.uidlListing(), pop3.sizes()]);
+    reportRejectedLines(counters, log, uidls, sizes);
+    const listing = buildListing(uidls.entries, sizes.sizes);
     reportFindings(ctx, listing);
     // Copies of an ambiguous UIDL that left the server are forgotten before anything is chosen.
     for (const [uidl, entry] of copiesAfter(listing, ledger.seen, new Map(), clock.now()))
@@ -156,7 +159,7 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
         string,
         { code: ErrorCode; message: string; quarantinedUntil?: string },
       ];
-      const message = `${stuck.length} message(s) could not be read ${QUARANTINE_AFTER} times in a row and stay on the server, set aside until ${first.quarantinedUntil} (UIDL ${stuck.map(([uidl]) => uidl).join(', ')}): ${first.message}`;
+      const message = `${stuck.length} message(s) could not be read ${QUARANTINE_AFTER} times in a row and stay on the server, set aside until ${first.quarantinedUntil} (UIDL ${stuck.map(([uidl]) => uidl).join(', ')}): ${printable(first.message, 500)}`;
       counters.alerts.push({ code: first.code, message });
       log.warn(message);
     }
@@ -172,6 +175,8 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
       hasDueSends(ledger.state, clock.now(), config.limits.maxSendsPerDay);
     if (!work) {
       await pop3.quit();
+      // Sends not due yet still wait: the summary (and the CLI's exit code 5) says so.
+      counters.pendingActions = countOpenSends(ledger.state);
       log.info('nothing new');
       return finish();
     }
@@ -211,7 +216,7 @@ export const runMailbox = async (options: RunOptions): Promise<RunSummary> => {
       ledger.markSeen(uidl, entry);
     // Everything chosen for deletion must be durably known as archived before QUIT commits it.
     await ledger.checkpoint();
-    const deletions = await deleteChosen(ctx, pop3, listing);
+    const deletions = mayDelete(pop3, counters, log) ? await deleteChosen(ctx, pop3, listing) : [];
     if (deletions.length > 0) crashPoint('after-dele');
     const quit = await pop3.quit();
     if (quit.committed) {

@@ -19,7 +19,8 @@ export interface MetricsSink {
   publishStoredMetrics(): void;
 }
 
-const AUTH_CODES: readonly ErrorCode[] = ['EAUTH', 'EINVALIDGRANT'];
+/** Login failures a person must look at; Outlook refuses a login without response codes (ELOGIN). */
+const AUTH_CODES: readonly ErrorCode[] = ['EAUTH', 'ELOGIN', 'EINVALIDGRANT'];
 
 const count = (name: RunMetricName, value: number): RunMetric => ({ name, unit: 'Count', value });
 

@@ -7,6 +7,8 @@ export interface Capabilities {
   readonly top: boolean;
   readonly pipelining: boolean;
   readonly respCodes: boolean;
+  /** RFC 6856 UTF8: without the UTF8 command, some servers (Courier) replace 8-bit messages. */
+  readonly utf8: boolean;
   /** Upper-case SASL mechanism names. */
   readonly sasl: readonly string[];
   /** LOGIN-DELAY seconds when announced. */
@@ -24,6 +26,7 @@ export const UNKNOWN_CAPABILITIES: Capabilities = {
   top: false,
   pipelining: false,
   respCodes: false,
+  utf8: false,
   sasl: [],
   loginDelay: null,
   lines: [],
@@ -43,6 +46,7 @@ export const parseCapabilities = (lines: readonly string[]): Capabilities => {
     top: has('TOP'),
     pipelining: has('PIPELINING'),
     respCodes: has('RESP-CODES'),
+    utf8: has('UTF8'),
     sasl: args('SASL').map((mechanism) => mechanism.toUpperCase()),
     loginDelay: Number.isFinite(delay) ? delay : null,
     lines,

@@ -10,10 +10,19 @@ import { type Log, silentLog } from '../log.js';
 import { type Capabilities, parseCapabilities, UNKNOWN_CAPABILITIES } from './capabilities.js';
 import { buildCommand, type WireCommand } from './command.js';
 import { errorForReply } from './errors.js';
-import { type ReplyHandler, ReplyParser, type StatusLine } from './framing.js';
+import { LF_ONLY_MESSAGE, type ReplyHandler, ReplyParser, type StatusLine } from './framing.js';
 import { PIPELINE_DEFAULTS, POP3_TIMEOUTS, type Pop3Timeouts } from './limits.js';
+import {
+  parseListLines,
+  parseUidlLines,
+  type RawLine,
+  type SizeListing,
+  type UidlEntry,
+  type UidlListing,
+} from './listing.js';
 import { authenticate } from './login.js';
 import { Pop3MessageStream } from './message-stream.js';
+import { printable } from './server-text.js';
 import { openSocket, type TransportOptions, upgradeToTls, wrapSocketError } from './transport.js';
 
 export const Pop3State = {
@@ -34,8 +43,9 @@ export interface Pop3ClientOptions {
   readonly pipelining?: 'auto' | 'off';
   readonly timeouts?: Partial<Pop3Timeouts>;
   /**
-   * Epoch ms. After it no command but QUIT is written; replies in flight get a short grace, then
-   * the connection is dropped (which commits no deletion).
+   * Epoch ms by which the session is over, however slowly the server sends. In the last
+   * `closeGraceMs` before it only QUIT is written; at it, whatever is still in flight is abandoned
+   * and the connection dropped (which commits no deletion).
    */
   readonly deadline?: number;
   readonly pipeline?: Partial<typeof PIPELINE_DEFAULTS>;
@@ -48,10 +58,16 @@ export interface Stat {
   readonly size: number;
 }
 
-export interface UidlEntry {
-  readonly n: number;
-  readonly uidl: string;
-}
+export type { RejectedLine, SizeListing, UidlEntry, UidlListing } from './listing.js';
+
+/**
+ * Asked as each chunk of a RETR/TOP reply arrives, with the reply's bytes so far. An error stops
+ * the reply: the rest of it cannot be skipped safely, so the connection is dropped.
+ */
+export type SizeGuard = (n: number, received: number) => PopfwdError | null;
+
+/** RFC 6856: `on` after the server accepted UTF8; `refused` when it offered UTF8 and refused it. */
+export type Utf8Mode = 'on' | 'refused' | 'not-offered';
 
 export interface QuitResult {
   /** True when the server confirmed QUIT in TRANSACTION: every DELE took effect. */
@@ -86,7 +102,7 @@ const positiveInteger = (value: number, what: string) => {
 const parseNumbers = (text: string, verb: string): [number, number] => {
   const match = /^(\d+)\s+(\d+)/.exec(text);
   if (!match)
-    throw new PopfwdError('EPROTOCOL', `unparseable ${verb} reply "${text.slice(0, 60)}"`, {
+    throw new PopfwdError('EPROTOCOL', `unparseable ${verb} reply "${printable(text, 60)}"`, {
       context: { command: verb },
     });
   return [Number(match[1]), Number(match[2])];
@@ -120,9 +136,10 @@ export class Pop3Client implements SaslChannel {
   #paused = false;
   #idleMs: number;
   #idleTimer: NodeJS.Timeout | null = null;
+  #closingTimer: NodeJS.Timeout | null = null;
   #deadlineTimer: NodeJS.Timeout | null = null;
-  #graceTimer: NodeJS.Timeout | null = null;
   #pastDeadline = false;
+  #utf8: Utf8Mode = 'not-offered';
 
   private constructor(
     socket: Socket | TLSSocket,
@@ -139,6 +156,9 @@ export class Pop3Client implements SaslChannel {
     this.#attach(socket);
     if (options.deadline !== undefined) {
       const delay = Math.max(0, options.deadline - this.#clock.now());
+      // A short session keeps most of its time for work: the closing stretch is at most a quarter.
+      const closing = Math.min(timeouts.closeGraceMs, delay / 4);
+      this.#closingTimer = setTimeout(() => this.#onClosing(), delay - closing);
       this.#deadlineTimer = setTimeout(() => this.#onDeadline(), delay);
     }
   }
@@ -191,12 +211,19 @@ export class Pop3Client implements SaslChannel {
     return this.#pipelining;
   }
 
+  /** Whether the session is in RFC 6856 UTF-8 mode. */
+  get utf8(): Utf8Mode {
+    return this.#utf8;
+  }
+
   /**
-   * Logs in (AUTH XOAUTH2 for OAuth2; AUTH PLAIN or USER/PASS for a password), re-reads CAPA
-   * and confirms the login with STAT — Microsoft may accept a mismatched token and fail later.
+   * Logs in (AUTH XOAUTH2 for OAuth2; AUTH PLAIN or USER/PASS for a password), re-reads CAPA,
+   * enters UTF-8 mode when offered, and confirms the login with STAT — Microsoft may accept a
+   * mismatched token and fail later.
    */
   async login(credentials: Credentials): Promise<Stat> {
     this.#require(Pop3State.AUTHORIZATION, 'login');
+    const offeredBefore = this.#capabilities.utf8;
     await authenticate(this, credentials);
     this.#state = Pop3State.TRANSACTION;
     this.#idleMs = this.#timeouts.idleMs;
@@ -208,15 +235,34 @@ export class Pop3Client implements SaslChannel {
     stat.catch(() => {});
     await capabilities;
     this.#pipelining = this.#capabilities.pipelining && this.#options.pipelining !== 'off';
+    if (this.#capabilities.utf8 || (offeredBefore && !this.#capabilities.known)) {
+      await this.#enableUtf8();
+    }
     try {
       return await stat;
     } catch (error) {
       if (!hasCode(error, 'ECOMMAND')) throw error;
       throw new PopfwdError(
-        'EAUTH',
+        'ELOGIN',
         `the server accepted the login but refused STAT: ${error.message}`,
         { cause: error },
       );
+    }
+  }
+
+  /**
+   * RFC 6856 UTF8, after the login (Courier accepts it only then). Without it Courier hands out a
+   * generated notice instead of any message with 8-bit header bytes; a refusal is reported so
+   * the caller can keep such a session from deleting what it read.
+   */
+  async #enableUtf8(): Promise<void> {
+    try {
+      await this.#simple(buildCommand('UTF8'), 'ECOMMAND');
+      this.#utf8 = 'on';
+    } catch (error) {
+      if (!hasCode(error, 'ECOMMAND')) throw error;
+      this.#utf8 = 'refused';
+      this.log.warn('the server offers UTF8 (RFC 6856) but refused it', { error: error.message });
     }
   }
 
@@ -229,19 +275,30 @@ export class Pop3Client implements SaslChannel {
     return { count, size };
   }
 
-  /** Message number → size in octets (as stored by the server; a hint, not an exact length). */
-  async list(): Promise<Map<number, number>> {
+  /**
+   * Message number → size in octets (as stored by the server; a hint, not an exact length), and
+   * the lines that could not be read (those messages simply have no size hint).
+   */
+  async sizes(): Promise<SizeListing> {
     this.#require(Pop3State.TRANSACTION, 'LIST');
-    const sizes = new Map<number, number>();
-    for (const line of await this.#listing(buildCommand('LIST'), 'ECOMMAND', true)) {
-      const [n, size] = parseNumbers(line, 'LIST');
-      sizes.set(n, size);
-    }
-    return sizes;
+    return parseListLines(await this.#listing(buildCommand('LIST'), 'ECOMMAND', true));
   }
 
-  /** Unique ids, in message order. A server without UIDL is an ECAPABILITY error. */
+  /** Message number → size in octets; unreadable lines left out. */
+  async list(): Promise<Map<number, number>> {
+    return new Map((await this.sizes()).sizes);
+  }
+
+  /** Unique ids, in message order; unreadable lines left out. */
   async uidl(): Promise<UidlEntry[]> {
+    return [...(await this.uidlListing()).entries];
+  }
+
+  /**
+   * Unique ids in message order, and the lines that could not be read: a bad line rejects only
+   * its own message. A server without UIDL is an ECAPABILITY error.
+   */
+  async uidlListing(): Promise<UidlListing> {
     this.#require(Pop3State.TRANSACTION, 'UIDL');
     const missing = () =>
       new PopfwdError(
@@ -249,28 +306,20 @@ export class Pop3Client implements SaslChannel {
         'the server does not support UIDL; popfwd needs it to recognise messages it has already archived',
       );
     if (this.#capabilities.known && !this.#capabilities.uidl) throw missing();
-    let lines: string[];
+    let lines: RawLine[];
     try {
       lines = await this.#listing(buildCommand('UIDL'), 'ECOMMAND', true);
     } catch (error) {
       throw hasCode(error, 'ECOMMAND') ? missing() : error;
     }
-    return lines.map((line) => {
-      const match = /^(\d+)\s+([\x21-\x7e]+)\s*$/.exec(line);
-      if (!match?.[1] || !match[2]) {
-        throw new PopfwdError('EPROTOCOL', `unparseable UIDL line "${line.slice(0, 80)}"`, {
-          context: { command: 'UIDL' },
-        });
-      }
-      return { n: Number(match[1]), uidl: match[2] };
-    });
+    return parseUidlLines(lines);
   }
 
-  /** The whole message as a stream of its exact bytes. */
-  retr(n: number): Pop3MessageStream {
+  /** The whole message as a stream of its exact bytes; `guard` may stop an oversized one. */
+  retr(n: number, guard?: SizeGuard): Pop3MessageStream {
     positiveInteger(n, 'message number');
     this.#require(Pop3State.TRANSACTION, 'RETR');
-    return this.#fetch(buildCommand('RETR', [n]), n);
+    return this.#fetch(buildCommand('RETR', [n]), n, guard);
   }
 
   /** The header and the first `lines` body lines (RFC 1939 TOP). */
@@ -291,6 +340,7 @@ export class Pop3Client implements SaslChannel {
   async *retrieve(
     messages: readonly { readonly n: number; readonly size: number }[],
     shouldIssue: (message: { readonly n: number; readonly size: number }) => boolean = () => true,
+    guard?: SizeGuard,
   ): AsyncGenerator<Pop3MessageStream, void, undefined> {
     const ahead: Array<{ stream: Pop3MessageStream; size: number }> = [];
     let next = 0;
@@ -308,7 +358,7 @@ export class Pop3Client implements SaslChannel {
           next = messages.length;
           return;
         }
-        ahead.push({ stream: this.retr(message.n), size: message.size });
+        ahead.push({ stream: this.retr(message.n, guard), size: message.size });
         bytesAhead += message.size;
         next += 1;
       }
@@ -366,7 +416,7 @@ export class Pop3Client implements SaslChannel {
       // Once the write has left the process (after the uncork tick), for the kill-anywhere tests.
       setImmediate(() => crashPoint('during-quit'));
       const text = await reply;
-      return { committed: inTransaction, message: text };
+      return { committed: inTransaction, message: printable(text) };
     } catch (error) {
       return { committed: false, message: (error as Error).message };
     } finally {
@@ -409,7 +459,7 @@ export class Pop3Client implements SaslChannel {
         pipelinable: false,
         onStatus: (status) => {
           this.#done();
-          this.log.debug(`S: ${status.ok ? '+OK' : '-ERR'} ${status.text}`);
+          this.log.debug(`S: ${status.ok ? '+OK' : '-ERR'} ${printable(status.text)}`);
           this.#unstuffedFirstLine = /\bDovecot\b/i.test(status.text);
           // A -ERR greeting means "busy, try later" (RFC 1939 §4) unless a code says otherwise.
           if (status.ok) resolve();
@@ -425,15 +475,16 @@ export class Pop3Client implements SaslChannel {
 
   async #refreshCapabilities(pipelinable = false): Promise<void> {
     try {
-      this.#capabilities = parseCapabilities(
-        await this.#listing(buildCommand('CAPA'), 'ECOMMAND', pipelinable),
-      );
+      const lines = await this.#listing(buildCommand('CAPA'), 'ECOMMAND', pipelinable);
+      this.#capabilities = parseCapabilities(lines.map((line) => line.bytes.toString('latin1')));
     } catch (error) {
       // A pre-RFC 2449 server answers CAPA with -ERR: it still speaks RFC 1939.
       if (!hasCode(error, 'ECOMMAND')) throw error;
       this.#capabilities = UNKNOWN_CAPABILITIES;
     }
-    this.log.debug('capabilities', { capa: this.#capabilities.lines });
+    this.log.debug('capabilities', {
+      capa: this.#capabilities.lines.map((line) => printable(line, 100)),
+    });
   }
 
   async #startTls(transport: TransportOptions): Promise<void> {
@@ -452,7 +503,9 @@ export class Pop3Client implements SaslChannel {
         onStatus: (status) => {
           this.#done();
           if (!status.ok) {
-            reject(new PopfwdError('ETLS', `the server refused STLS: -ERR ${status.text}`));
+            reject(
+              new PopfwdError('ETLS', `the server refused STLS: -ERR ${printable(status.text)}`),
+            );
             return;
           }
           // Anything after "+OK" arrived in plaintext and could be forged: never read it.
@@ -463,18 +516,29 @@ export class Pop3Client implements SaslChannel {
         fail: reject,
       });
     });
-    const secure = await upgradeToTls(plain, transport);
+    // The handshake counts against the session deadline like every reply.
+    const left =
+      this.#options.deadline === undefined
+        ? transport.connectTimeoutMs
+        : Math.max(1, this.#options.deadline - this.#clock.now());
+    const secure = await upgradeToTls(plain, {
+      ...transport,
+      connectTimeoutMs: Math.min(this.#timeouts.connectMs, left),
+    });
     this.#socket = secure;
     this.#attach(secure);
     this.log.debug('STLS upgrade done', { protocol: secure.getProtocol() });
   }
 
-  #fetch(command: WireCommand, n: number): Pop3MessageStream {
+  #fetch(command: WireCommand, n: number, guard?: SizeGuard): Pop3MessageStream {
+    // Said before asking: its messages would fail anyway, and none of them is to blame.
+    if (this.#parser.sawBareLf) throw new PopfwdError('EPROTOCOL', LF_ONLY_MESSAGE);
     const stream = new Pop3MessageStream(
       n,
       () => this.#resume(),
       () => this.#resume(),
     );
+    let received = 0;
     this.#dispatch(command, {
       kind: 'multi',
       verb: command.verb,
@@ -492,6 +556,10 @@ export class Pop3Client implements SaslChannel {
         stream.finish();
       },
       onData: (chunk) => {
+        received += chunk.length;
+        // Thrown out of the parser: the session fails before this chunk reaches anyone.
+        const stop = guard?.(n, received);
+        if (stop) throw stop;
         if (stream.destroyed) return; // the consumer gave up: read on to stay in step, discard
         if (!stream.push(chunk)) this.#pause();
       },
@@ -524,9 +592,9 @@ export class Pop3Client implements SaslChannel {
     });
   }
 
-  #listing(command: WireCommand, fallback: ErrorCode, pipelinable = false): Promise<string[]> {
+  #listing(command: WireCommand, fallback: ErrorCode, pipelinable = false): Promise<RawLine[]> {
     return new Promise((resolve, reject) => {
-      const lines: string[] = [];
+      const lines: RawLine[] = [];
       this.#dispatch(command, {
         kind: 'lines',
         verb: command.verb,
@@ -536,7 +604,7 @@ export class Pop3Client implements SaslChannel {
           this.#done();
           reject(errorForReply(command.logLine, status.text, fallback));
         },
-        onLine: (line) => lines.push(line.toString('latin1')),
+        onLine: (bytes, length) => lines.push({ bytes, length }),
         onEnd: () => {
           this.#done();
           resolve(lines);
@@ -594,10 +662,6 @@ export class Pop3Client implements SaslChannel {
   /** The reply at the head of the line is complete. */
   #done(): void {
     this.#inFlight.shift();
-    if (this.#inFlight.length === 0 && this.#graceTimer) {
-      clearTimeout(this.#graceTimer);
-      this.#graceTimer = null;
-    }
     this.#pump();
   }
 
@@ -665,10 +729,14 @@ export class Pop3Client implements SaslChannel {
     }
     this.#idleTimer = setTimeout(() => {
       const waiting = this.#inFlight[0]?.verb ?? 'a reply';
+      // A server that ends lines with LF only can look silent while it waits for us.
+      const hint = this.#parser.sawBareLf
+        ? '; the server ends its lines with LF only, not CRLF as RFC 1939 requires'
+        : '';
       this.#fail(
         new PopfwdError(
           'ETIMEDOUT',
-          `the server sent nothing for ${this.#idleMs} ms (waiting for ${waiting})`,
+          `the server sent nothing for ${this.#idleMs} ms (waiting for ${waiting})${hint}`,
           { context: { command: waiting } },
         ),
       );
@@ -676,13 +744,14 @@ export class Pop3Client implements SaslChannel {
   }
 
   #deadlineError(verb: string): PopfwdError {
-    return new PopfwdError('ETIMEDOUT', `the session deadline passed; ${verb} was not sent`, {
+    return new PopfwdError('ETIMEDOUT', `the session deadline is near; ${verb} was not sent`, {
       context: { command: verb },
     });
   }
 
-  #onDeadline(): void {
-    this.#deadlineTimer = null;
+  /** The closing stretch: commands not yet written fail, only QUIT may still go out. */
+  #onClosing(): void {
+    this.#closingTimer = null;
     this.#pastDeadline = true;
     for (const { handler } of this.#queue.filter((entry) => entry.command.verb !== 'QUIT')) {
       this.#queue.splice(
@@ -691,24 +760,29 @@ export class Pop3Client implements SaslChannel {
       );
       handler.fail(this.#deadlineError(handler.verb));
     }
-    if (this.#inFlight.length > 0) {
-      this.#graceTimer = setTimeout(() => {
-        this.#fail(
-          new PopfwdError(
-            'ETIMEDOUT',
-            'the session deadline passed and the server did not finish in time',
-          ),
-        );
-      }, this.#timeouts.closeGraceMs);
-    }
+  }
+
+  /** The deadline: a reply still arriving (however slowly) is abandoned with the connection. */
+  #onDeadline(): void {
+    this.#deadlineTimer = null;
+    const waiting = this.#inFlight[0]?.verb;
+    this.#fail(
+      new PopfwdError(
+        'ETIMEDOUT',
+        waiting
+          ? `the session deadline passed while the server was still answering ${waiting}`
+          : 'the session deadline passed',
+        { context: waiting ? { command: waiting } : {} },
+      ),
+    );
   }
 
   #clearTimers(): void {
-    for (const timer of [this.#idleTimer, this.#deadlineTimer, this.#graceTimer])
+    for (const timer of [this.#idleTimer, this.#closingTimer, this.#deadlineTimer])
       if (timer) clearTimeout(timer);
     this.#idleTimer = null;
+    this.#closingTimer = null;
     this.#deadlineTimer = null;
-    this.#graceTimer = null;
   }
 
   /** Orderly end after QUIT. */

@@ -1,11 +1,16 @@
 import { PopfwdError } from '../errors.js';
 import { POP3_LIMITS } from './limits.js';
+import { printable } from './server-text.js';
 
 /**
  * POP3 reply framing as a pure byte state machine: fed raw chunks exactly as they come off the
  * socket, in any split, it yields status lines, SASL continuations, and multi-line bodies
  * dot-unstuffed with the final CRLF kept. Message bytes stay Buffers (slices of the input) and are
  * never decoded. Multi-line replies end only at CRLF "." CRLF; a line starts after any LF.
+ *
+ * Servers that end lines with a bare LF (RFC 1939 requires CRLF) are read where that is safe:
+ * status lines and listings (whose lines are protocol text) end at LF, a listing at LF "." LF.
+ * A message body cannot: "." LF there may be the terminator or data, so it is refused by name.
  */
 
 /**
@@ -33,7 +38,11 @@ export interface ReplyHandler {
   onStatus(status: StatusLine): void;
   onContinuation?(text: string): void;
   onData?(chunk: Buffer): void;
-  onLine?(line: Buffer): void;
+  /**
+   * One listing line without its line end. A line longer than maxLineBytes is cut there;
+   * `length` is its full length, so the caller can say what is wrong with it.
+   */
+  onLine?(line: Buffer, length: number): void;
   /** The terminator of a multi-line reply was read. */
   onEnd?(): void;
 }
@@ -47,11 +56,8 @@ const LF_DOT = Buffer.from([LF, DOT]);
 const protocolError = (message: string, code: 'EPROTOCOL' | 'ESIZE' = 'EPROTOCOL') =>
   new PopfwdError(code, message, { retryable: code === 'EPROTOCOL' });
 
-/** A short printable excerpt of server text for error messages. */
-const excerpt = (text: string): string => {
-  const clean = text.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 60 ? `${clean.slice(0, 60)}…` : clean;
-};
+export const LF_ONLY_MESSAGE =
+  'the server ends its lines with LF only, not CRLF as RFC 1939 requires; where a message ends cannot be told safely, so popfwd reads no messages from it';
 
 export class ReplyParser {
   readonly #queue: ReplyHandler[] = [];
@@ -64,8 +70,10 @@ export class ReplyParser {
   /** Listing state (kind 'lines'). */
   #lineParts: Buffer[] = [];
   #lineLength = 0;
+  #lineLastByte = -1;
   #listingBytes = 0;
   #discard = false;
+  #bareLf = false;
 
   constructor(
     private readonly limits: { maxLineBytes: number; maxListingBytes: number } = POP3_LIMITS,
@@ -84,6 +92,11 @@ export class ReplyParser {
   /** True between the +OK of a multi-line reply and its terminator. */
   get inBody(): boolean {
     return this.#mode === 'body';
+  }
+
+  /** The server ended a status line with a bare LF: it does not speak CRLF. */
+  get sawBareLf(): boolean {
+    return this.#bareLf;
   }
 
   /**
@@ -128,10 +141,9 @@ export class ReplyParser {
         : Buffer.concat(this.#statusParts);
     this.#statusParts = [];
     this.#statusLength = 0;
-    line = line.subarray(
-      0,
-      line.length - (line.length > 1 && line[line.length - 2] === CR ? 2 : 1),
-    );
+    const crlf = line.length > 1 && line[line.length - 2] === CR;
+    if (!crlf) this.#bareLf = true;
+    line = line.subarray(0, line.length - (crlf ? 2 : 1));
     this.#onStatusLine(line.toString('utf8'), handler);
     return end;
   }
@@ -144,7 +156,8 @@ export class ReplyParser {
       handler.onContinuation(text.slice(2));
       return;
     }
-    if (!ok && !text.startsWith('-ERR')) throw protocolError(`unexpected reply "${excerpt(text)}"`);
+    if (!ok && !text.startsWith('-ERR'))
+      throw protocolError(`unexpected reply "${printable(text, 60)}"`);
     const status = { ok, text: text.slice(ok ? 3 : 4).replace(/^ /, '') };
     if (ok && (handler.kind === 'multi' || handler.kind === 'lines')) {
       this.#mode = 'body';
@@ -176,6 +189,8 @@ export class ReplyParser {
           start = i;
           continue;
         }
+        if (chunk[i] === LF && handler.kind === 'lines') return this.#endBody(handler, i + 1);
+        if (chunk[i] === LF && this.#bareLf) throw protocolError(LF_ONLY_MESSAGE);
         this.#held = 0; // the dot was stuffing: dropped, the line goes on from here
         start = i;
       } else if (this.#held === 2) {
@@ -228,19 +243,26 @@ export class ReplyParser {
     while (offset < bytes.length) {
       const lf = bytes.indexOf(LF, offset);
       const end = lf === -1 ? bytes.length : lf + 1;
+      // Past the cap only the length is counted: one absurd line is reported, not fatal.
+      const room = this.limits.maxLineBytes - this.#lineLength;
+      if (room > 0) this.#lineParts.push(bytes.subarray(offset, Math.min(end, offset + room)));
       this.#lineLength += end - offset;
-      if (this.#lineLength > this.limits.maxLineBytes) {
-        throw protocolError(`a listing line exceeds ${this.limits.maxLineBytes} bytes`, 'ESIZE');
+      if (lf === -1) {
+        this.#lineLastByte = bytes[end - 1] ?? this.#lineLastByte;
+      } else {
+        const crlf = lf > offset ? bytes[lf - 1] === CR : this.#lineLastByte === CR;
+        this.#endLine(handler, crlf);
       }
-      this.#lineParts.push(bytes.subarray(offset, end));
       offset = end;
-      if (lf !== -1) {
-        const line = Buffer.concat(this.#lineParts);
-        this.#lineParts = [];
-        this.#lineLength = 0;
-        const trim = line.length > 1 && line[line.length - 2] === CR ? 2 : 1;
-        handler.onLine?.(line.subarray(0, line.length - trim));
-      }
     }
+  }
+
+  #endLine(handler: ReplyHandler, crlf: boolean): void {
+    const length = this.#lineLength - (crlf ? 2 : 1);
+    const kept = Buffer.concat(this.#lineParts);
+    this.#lineParts = [];
+    this.#lineLength = 0;
+    this.#lineLastByte = -1;
+    handler.onLine?.(kept.subarray(0, Math.min(length, this.limits.maxLineBytes)), length);
   }
 }

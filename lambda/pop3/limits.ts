@@ -11,6 +11,8 @@ export const POP3_LIMITS = {
   maxCommandBytes: 255,
   /** RFC 2449 §4: a UID is 1 to 70 characters in 0x21–0x7E. */
   maxUidlLength: 70,
+  /** Longer UIDs than RFC 1939's 70 are accepted up to this; a longer one rejects its line only. */
+  maxAcceptedUidlLength: 512,
 } as const;
 
 export const POP3_TIMEOUTS = {
@@ -20,7 +22,10 @@ export const POP3_TIMEOUTS = {
   greetingMs: 15_000,
   /** Silence from the server while we wait for a reply (reset by every byte received). */
   idleMs: 60_000,
-  /** After the session deadline, how long in-flight replies may still finish before we hang up. */
+  /**
+   * The last stretch before the session deadline: only QUIT is written in it, so its reply can
+   * arrive before the deadline, when whatever is still in flight is abandoned.
+   */
   closeGraceMs: 2_000,
 } as const;
 

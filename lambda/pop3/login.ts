@@ -1,10 +1,11 @@
 import type { Credentials } from '../auth/credentials.js';
-import { PopfwdError } from '../errors.js';
+import { hasCode, PopfwdError } from '../errors.js';
 import type { SaslChannel } from './client.js';
 import { buildCommand, buildSaslResponse } from './command.js';
 import { errorForReply } from './errors.js';
 import { POP3_LIMITS } from './limits.js';
 import { decodeXoauth2Challenge, plainPayload, xoauth2Payload } from './sasl.js';
+import { printable } from './server-text.js';
 
 /**
  * One SASL exchange (RFC 5034). `payload` goes on the AUTH line when `inline`, else after the
@@ -35,14 +36,16 @@ const sasl = async (
     }
     const challenge = decodeXoauth2Challenge(reply.text);
     if (challenge) {
-      detail = ` (${Object.entries(challenge)
-        .map(([key, value]) => `${key}: ${String(value)}`)
-        .join(', ')})`;
-      channel.log.debug(`${verb} failure details`, { challenge });
+      detail = ` (${printable(
+        Object.entries(challenge)
+          .map(([key, value]) => `${key}: ${String(value)}`)
+          .join(', '),
+      )})`;
+      channel.log.debug(`${verb} failure details`, { challenge: detail.trim() });
     }
     reply = await channel.exchange(buildSaslResponse(mechanism === 'XOAUTH2' ? '' : '*'));
   }
-  if (reply.type === 'err') throw errorForReply(verb, `${reply.text}${detail}`, 'EAUTH');
+  if (reply.type === 'err') throw errorForReply(verb, `${reply.text}${detail}`, 'ELOGIN');
 };
 
 const fitsOnOneLine = (mechanism: string, payload: string) =>
@@ -61,10 +64,10 @@ const loginWithPassword = async (
   }
   if (capabilities.user || !capabilities.known) {
     const userReply = await channel.exchange(buildCommand('USER', [user]));
-    if (userReply.type !== 'ok') throw errorForReply('USER', userReply.text, 'EAUTH');
+    if (userReply.type !== 'ok') throw errorForReply('USER', userReply.text, 'ELOGIN');
     // PASS takes the rest of the line, spaces included (RFC 1939 §7).
     const passReply = await channel.exchange(buildCommand('PASS', [password], { secret: true }));
-    if (passReply.type !== 'ok') throw errorForReply('PASS', passReply.text, 'EAUTH');
+    if (passReply.type !== 'ok') throw errorForReply('PASS', passReply.text, 'ELOGIN');
     return;
   }
   throw new PopfwdError(
@@ -75,7 +78,8 @@ const loginWithPassword = async (
 
 /**
  * XOAUTH2 always in two steps: Outlook's POP3 rejects the initial response on the AUTH line
- * (tokens are far longer than a 255-octet command). A rejected token is renewed once.
+ * (tokens are far longer than a 255-octet command). A rejected token is renewed once; Outlook
+ * sends no response codes, so a refusal without [AUTH] counts as a rejected token too.
  */
 const loginWithOAuth2 = async (
   channel: SaslChannel,
@@ -95,7 +99,7 @@ const loginWithOAuth2 = async (
   try {
     await attempt(false);
   } catch (error) {
-    if (!(error instanceof PopfwdError) || error.code !== 'EAUTH') throw error;
+    if (!hasCode(error, 'EAUTH', 'ELOGIN')) throw error;
     channel.log.debug('XOAUTH2 rejected; renewing the access token once');
     await attempt(true);
   }

@@ -3,6 +3,7 @@ import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import type { Security } from '../config/schema.js';
 import { PopfwdError } from '../errors.js';
 import { clientTlsOptions } from '../tls-options.js';
+import { printable } from './server-text.js';
 
 export interface TransportOptions {
   readonly host: string;
@@ -32,7 +33,8 @@ export const wrapSocketError = (
   during: 'connect' | 'tls' | 'session',
 ) => {
   const code = (error as NodeJS.ErrnoException)?.code ?? '';
-  const reason = (error as Error)?.message ?? String(error);
+  // A certificate's names come from the server: shown escaped like any server text.
+  const reason = printable((error as Error)?.message ?? String(error), 300);
   const context = { host: options.host, port: options.port, errno: code };
   // Socket-level failures (refused, reset, DNS) carry a syscall even during a TLS handshake.
   const socketLevel = typeof (error as { syscall?: unknown })?.syscall === 'string';

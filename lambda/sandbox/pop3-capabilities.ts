@@ -32,6 +32,7 @@ const COMMANDS: Readonly<Record<string, readonly Pop3State[]>> = {
   DELE: TRANSACTION,
   RSET: TRANSACTION,
   NOOP: TRANSACTION,
+  UTF8: TRANSACTION,
 };
 
 const enabled = (name: string, offer: Offer): boolean => {
@@ -42,6 +43,7 @@ const enabled = (name: string, offer: Offer): boolean => {
   if (name === 'UIDL') return uidl;
   if (name === 'AUTH') return sasl.length > 0;
   if (name === 'STLS') return offer.starttls;
+  if (name === 'UTF8') return offer.capabilities.utf8;
   return true;
 };
 
@@ -60,6 +62,7 @@ export const capabilityLines = (offer: Offer, state: Pop3State): string[] => {
     ...(caps.respCodes ? ['RESP-CODES', 'AUTH-RESP-CODE'] : []),
     ...(caps.pipelining ? ['PIPELINING'] : []),
     ...(caps.uidl ? ['UIDL'] : []),
+    ...(caps.utf8 ? ['UTF8 USER'] : []),
     ...(offer.stls && authorizing ? ['STLS'] : []),
     `IMPLEMENTATION ${caps.implementation}`,
   ];

@@ -18,7 +18,20 @@ export interface WriteBudget {
   remaining: number;
 }
 
+/** Writes a reply `bytes` at a time, `everyMs` apart (a server that drips its answers). */
+export interface WritePace {
+  readonly everyMs: number;
+  readonly bytes: number;
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const splitEvery =
+  (size: number) =>
+  (reply: Buffer): Buffer[] =>
+    Array.from({ length: Math.ceil(reply.length / size) }, (_, index) =>
+      reply.subarray(index * size, (index + 1) * size),
+    );
 
 export class Pop3Connection {
   private socket: Socket;
@@ -68,7 +81,12 @@ export class Pop3Connection {
    * Writes one reply through the output shaping; with a budget, writes at most that many bytes
    * and then resets the connection. Resolves false when the connection is gone.
    */
-  async write(reply: Buffer, command: string, budget?: WriteBudget): Promise<boolean> {
+  async write(
+    reply: Buffer,
+    command: string,
+    budget?: WriteBudget,
+    pace?: WritePace,
+  ): Promise<boolean> {
     let bytes = reply;
     let cut = false;
     if (budget) {
@@ -78,8 +96,9 @@ export class Pop3Connection {
       }
       budget.remaining -= bytes.length;
     }
-    const chunks = this.shaping.split ? this.shaping.split(bytes, command) : [bytes];
-    const pause = this.shaping.delayMs ?? (this.shaping.split ? 1 : 0);
+    const split = pace ? splitEvery(pace.bytes) : this.shaping.split;
+    const chunks = split ? split(bytes, command) : [bytes];
+    const pause = pace?.everyMs ?? this.shaping.delayMs ?? (this.shaping.split ? 1 : 0);
     for (const chunk of chunks) {
       if (this.closedFlag) return false;
       if (chunk.length > 0) await this.writeChunk(chunk);

@@ -18,7 +18,14 @@ export type Pop3Fault =
   /** Close the connection without a reply: TCP reset, or a graceful FIN. */
   | { readonly kind: 'drop'; readonly reset: boolean }
   /** Never answer again; the connection stays open until the client (or close()) ends it. */
-  | { readonly kind: 'silence' };
+  | { readonly kind: 'silence' }
+  /** Handle the command normally, writing its replies `bytes` at a time, `everyMs` apart. */
+  | { readonly kind: 'drip'; readonly everyMs: number; readonly bytes: number }
+  /**
+   * Send what `chunks` yields instead of handling the command, for as long as it yields and the
+   * client reads (e.g. a RETR that never ends); then go on.
+   */
+  | { readonly kind: 'stream'; readonly chunks: () => AsyncIterable<Buffer> };
 
 const asReply = (data: string | Buffer): Buffer =>
   Buffer.isBuffer(data) ? data : Buffer.from(/\n$/.test(data) ? data : `${data}\r\n`);
@@ -38,6 +45,8 @@ export const fault = {
     reset: options.reset ?? true,
   }),
   silence: (): Pop3Fault => ({ kind: 'silence' }),
+  drip: (everyMs: number, bytes = 1): Pop3Fault => ({ kind: 'drip', everyMs, bytes }),
+  stream: (chunks: () => AsyncIterable<Buffer>): Pop3Fault => ({ kind: 'stream', chunks }),
 } as const;
 
 /** What a command hook learns about a command. PASS and AUTH payloads arrive masked. */

@@ -3,15 +3,29 @@
  * the complete reply. Deletions are only marks here; the session applies them on QUIT.
  */
 import type { MaildropEntry, Pop3Message } from './pop3-mailbox.js';
-import { errLine, multiline, multilineText, okLine, topOf, wireBody } from './pop3-wire.js';
+import {
+  errLine,
+  multiline,
+  multilineText,
+  okLine,
+  topOf,
+  wireBody,
+  wireSize,
+} from './pop3-wire.js';
 
 const NUMBER = /^[1-9][0-9]{0,9}$/;
 const COUNT = /^[0-9]{1,10}$/;
 
+/** The bytes RETR and TOP send for a message (the stored ones, or a substitute). */
+export type ServedBytes = (message: Pop3Message) => Buffer;
+
 export class Maildrop {
   private readonly deleted = new Set<number>();
 
-  constructor(private readonly entries: readonly MaildropEntry[]) {}
+  constructor(
+    private readonly entries: readonly MaildropEntry[],
+    private readonly served: ServedBytes = (message) => message.data,
+  ) {}
 
   /** The messages marked for deletion, to expunge on QUIT. */
   get marked(): readonly Pop3Message[] {
@@ -44,15 +58,17 @@ export class Maildrop {
   }
 
   retr(arg: string | undefined): Buffer {
-    return this.withEntry(arg, (entry) =>
-      multiline(`${entry.size} octets`, wireBody(entry.message.data)),
-    );
+    return this.withEntry(arg, (entry) => {
+      const data = this.served(entry.message);
+      const size = data === entry.message.data ? entry.size : wireSize(data);
+      return multiline(`${size} octets`, wireBody(data));
+    });
   }
 
   top(arg: string | undefined, lines: string | undefined): Buffer {
     if (lines === undefined || !COUNT.test(lines)) return errLine('Invalid number of lines.');
     return this.withEntry(arg, (entry) =>
-      multiline('', topOf(wireBody(entry.message.data), Number(lines))),
+      multiline('', topOf(wireBody(this.served(entry.message)), Number(lines))),
     );
   }
 

@@ -34,6 +34,16 @@ export interface Pop3Capabilities {
   readonly pipelining: boolean;
   /** RESP-CODES; off: `-ERR` replies carry no `[CODE]`. @default true */
   readonly respCodes: boolean;
+  /**
+   * RFC 6856, as Courier offers it: `UTF8 USER` in CAPA, the UTF8 command accepted after the
+   * login (Courier refuses it before). @default false
+   */
+  readonly utf8: boolean;
+  /**
+   * Courier's behaviour: until the client sends UTF8, RETR and TOP of a message with 8-bit header
+   * bytes return a generated notice instead (a fresh boundary each session). @default false
+   */
+  readonly substituteUnicode: boolean;
   /** SASL mechanisms offered by AUTH, upper case; [] = no AUTH. @default ['PLAIN', 'XOAUTH2'] */
   readonly sasl: readonly ('PLAIN' | 'XOAUTH2')[];
   /** @default 'popfwd-sandbox' */
@@ -75,6 +85,8 @@ export const DEFAULT_CAPABILITIES: Pop3Capabilities = {
   uidl: true,
   pipelining: true,
   respCodes: true,
+  utf8: false,
+  substituteUnicode: false,
   sasl: ['PLAIN', 'XOAUTH2'],
   implementation: 'popfwd-sandbox',
 };

@@ -3,11 +3,13 @@
  * TRANSACTION → UPDATE) with CAPA, STLS and SASL, reading one command at a time from a buffer so
  * pipelined batches are answered in order. Faults from the test hook wrap each command.
  */
+
+import { randomUUID } from 'node:crypto';
 import type { SecureContext } from 'node:tls';
 import { capabilityLines, type Offer, validStates } from './pop3-capabilities.js';
-import type { Pop3Connection, WriteBudget } from './pop3-connection.js';
+import type { Pop3Connection, WriteBudget, WritePace } from './pop3-connection.js';
 import type { Pop3Fault, Pop3Faults, Pop3State } from './pop3-faults.js';
-import type { Pop3Mailbox } from './pop3-mailbox.js';
+import type { Pop3Mailbox, Pop3Message } from './pop3-mailbox.js';
 import { Maildrop } from './pop3-maildrop.js';
 import {
   decodeSaslResponse,
@@ -22,6 +24,7 @@ import type {
   Pop3Limits,
 } from './pop3-server-options.js';
 import { maskCommand, maskSaslResponse } from './pop3-transcript.js';
+import { hasEightBitHeader, unicodeNotice } from './pop3-unicode-notice.js';
 import { errLine, multilineText, okLine, type RespCode } from './pop3-wire.js';
 
 export interface SessionContext {
@@ -55,7 +58,12 @@ export class Pop3Session {
   /** The command being answered and its fault effects on the replies. */
   private command = 'GREETING';
   private budget: WriteBudget | undefined;
+  private pace: WritePace | undefined;
   private rewrite: ((reply: Buffer) => Buffer) | undefined;
+  /** RFC 6856 UTF-8 mode, entered with the UTF8 command. */
+  private utf8 = false;
+  /** Courier makes a new boundary for each session's notices. */
+  private readonly noticeBoundary = `=_${randomUUID()}`;
   /** Identity for the mailbox lock (a mailbox may be shared by several servers). */
   private readonly lockOwner = {};
 
@@ -112,6 +120,7 @@ export class Pop3Session {
   ): Promise<void> {
     this.command = name;
     this.budget = undefined;
+    this.pace = undefined;
     this.rewrite = undefined;
     switch (injected?.kind) {
       case undefined:
@@ -137,6 +146,17 @@ export class Pop3Session {
       case 'silence':
         this.stopped = true;
         return this.connection.discardUntilClosed();
+      case 'drip':
+        this.pace = { everyMs: injected.everyMs, bytes: injected.bytes };
+        return handle();
+      case 'stream':
+        for await (const chunk of injected.chunks()) {
+          if (!(await this.connection.write(chunk, name))) {
+            this.stopped = true;
+            return;
+          }
+        }
+        return;
     }
   }
 
@@ -163,6 +183,9 @@ export class Pop3Session {
         return this.quit();
       case 'NOOP':
         return this.send(okLine());
+      case 'UTF8':
+        this.utf8 = true;
+        return this.send(okLine('UTF8 enabled'));
       default:
         return this.send(this.transaction(name, args));
     }
@@ -250,7 +273,9 @@ export class Pop3Session {
       return true;
     }
     this.user = credentials.user;
-    this.maildrop = new Maildrop(this.context.mailbox.snapshot());
+    this.maildrop = new Maildrop(this.context.mailbox.snapshot(), (message) =>
+      this.served(message),
+    );
     this.state = 'TRANSACTION';
     await this.send(okLine('Logged in.'));
     return true;
@@ -301,13 +326,22 @@ export class Pop3Session {
     this.finish();
   }
 
+  /** A message as RETR sends it: Courier hides 8-bit headers from clients not in UTF-8 mode. */
+  private served(message: Pop3Message): Buffer {
+    const { substituteUnicode } = this.context.capabilities;
+    return substituteUnicode && !this.utf8 && hasEightBitHeader(message.data)
+      ? unicodeNotice(message.data, this.noticeBoundary)
+      : message.data;
+  }
+
   private sendErr(text: string, code: RespCode): Promise<void> {
     return this.send(errLine(text, code, this.context.capabilities.respCodes));
   }
 
   private async send(reply: Buffer): Promise<void> {
     const data = this.rewrite ? this.rewrite(reply) : reply;
-    if (!(await this.connection.write(data, this.command, this.budget))) this.stopped = true;
+    if (!(await this.connection.write(data, this.command, this.budget, this.pace)))
+      this.stopped = true;
   }
 
   /** Graceful end of the session: FIN after the last reply. */

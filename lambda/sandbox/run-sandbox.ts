@@ -1,16 +1,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { executeRun } from '../cli/execute-run.js';
+import { exitCodeFor } from '../cli/exit-codes.js';
 import { formatSummary } from '../cli/format-summary.js';
-import { type CliIO, EXIT } from '../cli/io.js';
+import type { CliIO } from '../cli/io.js';
 import { parseConfigText, resolveConfigPaths } from '../config/load.js';
 import { parseConfig } from '../config/parse.js';
+import type { LogLevel } from '../log.js';
 import { startPop3Server } from './pop3-server.js';
 import { SAMPLE_BOSS, SAMPLE_OWNER, sampleMail } from './sample-mail.js';
 import { startSmtpCapture } from './smtp-capture.js';
 import { SANDBOX_CA, SANDBOX_CERT, SANDBOX_KEY } from './tls-material.js';
 
-const SANDBOX_DIR = 'popfwd-sandbox';
 const PASSWORD = 'sandbox-password';
 
 /** The sandbox's config as the user reads it on disk: what a real one looks like, local servers. */
@@ -18,7 +19,7 @@ const sandboxConfig = (
   pop3Port: number,
   smtpPort: number,
   now: number,
-): string => `# The sandbox's config. Its servers only live while \`npm start\` runs.
+): string => `# The sandbox's config. Its servers only live while \`popfwd sandbox\` runs.
 mailbox:
   address: ${SAMPLE_OWNER}
   pop3: { host: localhost, port: ${pop3Port}, security: tls }
@@ -47,13 +48,33 @@ vacation:
   days: 7                                       # at most one reply per sender per 7 days
 `;
 
+export interface SandboxOptions {
+  /** Where the config, archive and captured sends go, relative to the working directory. */
+  readonly dir: string;
+  readonly json: boolean;
+  readonly level: LogLevel;
+  /** No explanation, no progress bar, no summary (--quiet). */
+  readonly quiet: boolean;
+  /** How the user calls popfwd, for the commands it suggests: `popfwd`, or `npx popfwd` in a clone. */
+  readonly command: string;
+  /** The example configs' directory, and where popfwd looks for the user's own config. */
+  readonly examples: string;
+  readonly configPath: string;
+}
+
 /**
- * `popfwd run` without a config: a local POP3 server seeded with sample mail, a local SMTP server
- * that captures what popfwd sends, and a local archive — the whole pipeline, nothing leaves the
- * machine. Runs again find nothing new: every message is archived exactly once.
+ * `popfwd sandbox`: a local POP3 server seeded with sample mail, a local SMTP server that captures
+ * what popfwd sends, and a local archive — the whole pipeline, nothing leaves the machine. Runs
+ * again find nothing new: every message is archived exactly once. Returns the exit code.
  */
-export const runSandbox = async (io: CliIO, options: { json: boolean }): Promise<number> => {
-  const dir = resolve(io.cwd, SANDBOX_DIR);
+export const runSandbox = async (io: CliIO, options: SandboxOptions): Promise<number> => {
+  const dir = resolve(io.cwd, options.dir);
+  // Paths under the working directory relative to it, others in full.
+  const show = (path: string) => {
+    const inside = relative(io.cwd, path);
+    return inside.startsWith('..') || isAbsolute(inside) ? path : inside || '.';
+  };
+  const cli = options.command;
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'sandbox-ca.pem'), SANDBOX_CA);
   await writeFile(join(dir, 'pop3-password'), `${PASSWORD}\n`, { mode: 0o600 });
@@ -78,18 +99,23 @@ export const runSandbox = async (io: CliIO, options: { json: boolean }): Promise
     const { config } = parseConfig(parseConfigText(text, configFile), configFile);
     const resolved = resolveConfigPaths(config, dir);
 
-    if (!options.json) {
+    if (!options.json && !options.quiet) {
       io.stderr.write(
         `popfwd sandbox: a local POP3 server with ${messages.length} sample messages for ${SAMPLE_OWNER},\n` +
-          `a local SMTP server that captures what popfwd sends, and an archive in ./${SANDBOX_DIR}\n\n`,
+          `a local SMTP server that captures what popfwd sends, and an archive in ${show(dir)}\n\n`,
       );
     }
-    const summary = await executeRun(resolved, io, { json: options.json, level: 'info' });
+    const summary = await executeRun(resolved, io, {
+      json: options.json,
+      level: options.level,
+      progress: !options.quiet,
+    });
+    const code = exitCodeFor({ summary, interrupted: io.signal.aborted });
     if (options.json) {
       io.stdout.write(`${JSON.stringify(summary)}\n`);
-      return EXIT.ok;
+      return code;
     }
-    const show = (path: string) => relative(io.cwd, path) || '.';
+    if (options.quiet) return code;
     const sent = smtp.captured.map(
       (mail) => `    ${mail.to.join(', ')}  "${mail.subject}"  (${show(mail.file)})`,
     );
@@ -100,25 +126,26 @@ export const runSandbox = async (io: CliIO, options: { json: boolean }): Promise
         '',
         'What happened',
         `  archive   ${show(join(dir, 'archive'))} — raw .eml files exactly as the server sent them, with .json metadata`,
-        `  list it   npx popfwd archive list --config ${show(configFile)}`,
+        `  list it   ${cli} archive list --config ${show(configFile)}`,
         sent.length > 0
           ? `  sent      ${sent.length} message(s), captured instead of delivered:\n${sent.join('\n')}`
           : '  sent      nothing new this time',
         `  config    ${show(configFile)} — the rules and vacation settings this run used`,
         '',
         summary.archived === 0 && summary.alreadyArchived === 0
-          ? `Run it again and nothing changes: every message is archived exactly once. rm -rf ${SANDBOX_DIR} starts over.`
+          ? `Run it again and nothing changes: every message is archived exactly once. rm -rf ${show(dir)} starts over.`
           : 'Run it again: nothing new is fetched or sent — every message is archived and answered exactly once.',
         '',
         'Next: your own mailbox',
-        '  1. copy examples/outlook.yaml (Outlook.com / Hotmail) or examples/password.yaml (other POP3 servers)',
-        '  2. npx popfwd config check --config my-mailbox.yaml',
-        '  3. Outlook.com needs OAuth2: npx popfwd auth login --config my-mailbox.yaml (README: "Outlook.com setup")',
-        '  4. npx popfwd run --config my-mailbox.yaml     (or: npx popfwd watch --config my-mailbox.yaml)',
+        `  1. copy ${show(join(options.examples, 'outlook.yaml'))} (Outlook.com / Hotmail) or ${show(join(options.examples, 'password.yaml'))}`,
+        `     (other POP3 servers) to ${options.configPath}, where popfwd looks for it`,
+        `  2. ${cli} config check`,
+        `  3. Outlook.com needs OAuth2: ${cli} auth login (README: "Outlook.com setup")`,
+        `  4. ${cli} run     (or: ${cli} watch)`,
         '',
       ].join('\n'),
     );
-    return EXIT.ok;
+    return code;
   } finally {
     await Promise.all([pop3.close(), smtp.close()]);
   }

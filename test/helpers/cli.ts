@@ -15,6 +15,12 @@ const sink = (tty: boolean) => {
   return { stream: terminal, text: () => chunks.join('') };
 };
 
+/**
+ * Where the CLI looks for a config when none is named: nowhere that exists, so a test never reads
+ * the config of whoever runs it (~/.config/popfwd/config.yaml).
+ */
+export const NO_CONFIG_HOME = '/nonexistent/popfwd-test-config-home';
+
 export interface RunCliOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly signal?: AbortSignal;
@@ -33,7 +39,7 @@ export const runCli = async (
   const io: CliIO = {
     stdout: stdout.stream,
     stderr: stderr.stream,
-    env: options.env ?? {},
+    env: { XDG_CONFIG_HOME: NO_CONFIG_HOME, ...options.env },
     cwd,
     signal: options.signal ?? new AbortController().signal,
   };

@@ -191,7 +191,7 @@ describeWithDovecot('no secret in logs, errors, summaries or the store', () => {
     );
 
     expect(outcome.engineError).toMatchObject({ code: 'EAUTH' });
-    expect(outcome.cliCode).toBe(1);
+    expect(outcome.cliCode).toBe(3);
     expect(outcome.texts['CLI stderr']).toContain('[EAUTH:');
     expect(findLeaks({ password: wrong }, outcome.texts)).toEqual([]);
   });
@@ -204,7 +204,7 @@ describeWithDovecot('no secret in logs, errors, summaries or the store', () => {
     );
 
     expect(outcome.engineError).toBeUndefined();
-    expect(outcome.cliCode).toBe(0);
+    expect(outcome.cliCode).toBe(5);
     expect(refusingSmtp.auths.map((auth) => auth.password)).toContain(MAILBOX_PASSWORD);
     expect(outcome.texts['engine summary']).toContain('EACCOUNT');
     expect(findLeaks({ password: MAILBOX_PASSWORD }, outcome.texts)).toEqual([]);
@@ -227,7 +227,7 @@ describeWithDovecot('no secret in logs, errors, summaries or the store', () => {
     const outcome = await runBoth({ method: 'oauth2', refreshToken: { file: tokenFile } }, {});
 
     expect(outcome.engineError).toMatchObject({ code: 'EINVALIDGRANT' });
-    expect(outcome.cliCode).toBe(1);
+    expect(outcome.cliCode).toBe(3);
     expect(outcome.texts['CLI stderr']).toContain('sign in again with `popfwd auth login');
     expect(findLeaks(await oauthSecrets(), outcome.texts)).toEqual([]);
   });
@@ -240,7 +240,7 @@ describeWithDovecot('no secret in logs, errors, summaries or the store', () => {
     );
 
     expect(outcome.engineError).toBeUndefined();
-    expect(outcome.cliCode).toBe(0);
+    expect(outcome.cliCode).toBe(5);
     expect(refusingSmtp.auths.length).toBeGreaterThanOrEqual(4);
     expect(outcome.texts['engine summary']).toContain('EACCOUNT');
     expect(findLeaks(await oauthSecrets(), outcome.texts)).toEqual([]);

@@ -1,22 +1,20 @@
-import { loadConfig } from '../../config/load.js';
 import { formatBytes } from '../../config/units.js';
 import { mailboxLayout } from '../../engine/layout.js';
 import { decodeRecord, type MessageRecord } from '../../engine/message-record.js';
-import { PopfwdError } from '../../errors.js';
 import type { MailAddress } from '../../mail/message-meta.js';
 import { openStore } from '../../stores/open-store.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
-import { type Command, EXIT } from '../io.js';
-
-const { usage } = COMMAND_SPECS.archiveList;
+import { loadCommandConfig } from '../config-location.js';
+import { EXIT } from '../exit-codes.js';
+import type { Command } from '../io.js';
 
 const sender = (from: readonly MailAddress[]): string => {
   const first = from[0];
   return first ? first.address || first.name : '';
 };
 
-/** The DESIGN.md contract: one JSON line per archived message. */
+/** The `archive list --json` contract: one JSON line per archived message. */
 export const archiveLine = (record: MessageRecord) => ({
   uidl: record.meta.uidl,
   key: record.meta.key,
@@ -33,16 +31,9 @@ const cell = (text: string, width: number) =>
   text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
 
 export const archiveListCommand: Command = {
-  ...COMMAND_SPECS.archiveList,
   async run(args, io) {
-    const { values } = parseCommandArgs(
-      args,
-      { config: { type: 'string', short: 'c' }, json: { type: 'boolean', default: false } },
-      usage,
-    );
-    if (!values.config)
-      throw new PopfwdError('EUSAGE', `--config is required\nusage: popfwd ${usage}`);
-    const { config } = await loadConfig(values.config);
+    const { values } = parseCommandArgs(COMMAND_SPECS.archiveList, args);
+    const { config } = await loadCommandConfig(values.config, io);
     const store = openStore(config.store);
     const layout = mailboxLayout(config.mailbox.address);
     const records: MessageRecord[] = [];
@@ -62,7 +53,11 @@ export const archiveListCommand: Command = {
       return EXIT.ok;
     }
     if (records.length === 0) {
-      io.stdout.write(`no archived messages for ${config.mailbox.address} in ${store.location}\n`);
+      if (!values.quiet) {
+        io.stdout.write(
+          `no archived messages for ${config.mailbox.address} in ${store.location}\n`,
+        );
+      }
       return EXIT.ok;
     }
     for (const record of records) {
@@ -72,7 +67,7 @@ export const archiveListCommand: Command = {
         `${(meta.date ?? meta.archivedAt).slice(0, 16).replace('T', ' ')}  ${cell(sender(meta.from), 28)}  ${cell(meta.subject, 40)}  ${formatBytes(meta.size).padStart(9)}${tags}\n`,
       );
     }
-    io.stdout.write(`\n${records.length} message(s) in ${store.location}\n`);
+    if (!values.quiet) io.stdout.write(`\n${records.length} message(s) in ${store.location}\n`);
     return EXIT.ok;
   },
 };

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import {
   createOAuth2Client,
   type OAuth2AuthConfig,
@@ -6,7 +5,6 @@ import {
 } from '../../auth/oauth2-client.js';
 import { openCredentials } from '../../auth/open-credentials.js';
 import type { LoginCheck, VerifyLogin } from '../../auth/verify-login.js';
-import { loadConfig } from '../../config/load.js';
 import type { LoadedConfig } from '../../config/parse.js';
 import type { MailboxConfig, SecretRef } from '../../config/schema.js';
 import { ERROR_CODES, errorMessage, isPopfwdError, PopfwdError } from '../../errors.js';
@@ -14,9 +12,9 @@ import { openSecretStore } from '../../secrets/open-secrets.js';
 import { describeSecretRef, type SecretStore } from '../../secrets/secret-store.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
-import { type CliIO, type Command, EXIT } from '../io.js';
-
-const { usage } = COMMAND_SPECS.authLogin;
+import { loadCommandConfig } from '../config-location.js';
+import { EXIT } from '../exit-codes.js';
+import type { CliIO, Command } from '../io.js';
 
 export interface AuthLoginDeps {
   /** Tries POP3 and SMTP with the new login; without it the login is stored but not tried. */
@@ -109,13 +107,9 @@ const verify = async (
 
 /** `popfwd auth login`: device-code sign-in, refresh token stored where the config points. */
 export const createAuthLoginCommand = (deps: AuthLoginDeps = {}): Command => ({
-  ...COMMAND_SPECS.authLogin,
   async run(args, io) {
-    const { values } = parseCommandArgs(args, { config: { type: 'string', short: 'c' } }, usage);
-    if (!values.config)
-      throw new PopfwdError('EUSAGE', `--config is required\nusage: popfwd ${usage}`);
-    const loaded = await loadConfig(resolve(io.cwd, values.config));
-    for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
+    const { values } = parseCommandArgs(COMMAND_SPECS.authLogin, args);
+    const loaded = await loadCommandConfig(values.config, io);
     const auth = oauth2Auth(loaded);
     const { mailbox } = loaded.config;
     const client = deps.createClient?.(auth) ?? createOAuth2Client({ auth });
@@ -131,7 +125,7 @@ export const createAuthLoginCommand = (deps: AuthLoginDeps = {}): Command => ({
 
     if (!deps.verifyLogin) {
       io.stdout.write(
-        `The POP3 and SMTP logins were not tried; \`popfwd run --config ${values.config}\` will use them.\n`,
+        `The POP3 and SMTP logins were not tried; \`popfwd run${values.config ? ` --config ${values.config}` : ''}\` will use them.\n`,
       );
       return EXIT.ok;
     }

@@ -1,21 +1,18 @@
-import { loadConfig } from '../../config/load.js';
-import { PopfwdError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
+import { loadCommandConfig } from '../config-location.js';
 import { describeConfig } from '../describe-config.js';
-import { type Command, EXIT } from '../io.js';
-
-const { usage } = COMMAND_SPECS.configCheck;
+import { EXIT } from '../exit-codes.js';
+import type { Command } from '../io.js';
 
 export const configCheckCommand: Command = {
-  ...COMMAND_SPECS.configCheck,
   async run(args, io) {
-    const { values } = parseCommandArgs(args, { config: { type: 'string', short: 'c' } }, usage);
-    if (!values.config)
-      throw new PopfwdError('EUSAGE', `--config is required\nusage: popfwd ${usage}`);
-    const loaded = await loadConfig(values.config);
-    for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
-    io.stdout.write(`${values.config}: valid\n\n${describeConfig(loaded.config)}\n`);
+    const { values } = parseCommandArgs(COMMAND_SPECS.configCheck, args);
+    const loaded = await loadCommandConfig(values.config, io);
+    // -q: the exit code says it; warnings (stderr) still show.
+    if (!values.quiet) {
+      io.stdout.write(`${loaded.location.path}: valid\n\n${describeConfig(loaded.config)}\n`);
+    }
     return EXIT.ok;
   },
 };

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { loadConfig } from '../../config/load.js';
 import { PopfwdError } from '../../errors.js';
 import { readBodyFacts } from '../../mail/body-facts.js';
 import type { MessageMeta } from '../../mail/message-meta.js';
@@ -11,11 +10,11 @@ import { evaluateRules, needsBody } from '../../rules/evaluate.js';
 import { ownerFromConfig } from '../../rules/owner.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
+import { loadCommandConfig } from '../config-location.js';
 import { describeRetention } from '../describe-config.js';
-import { type Command, EXIT } from '../io.js';
+import { EXIT } from '../exit-codes.js';
+import type { Command } from '../io.js';
 import { formatRulesReport, rulesReportJson } from '../rules-report.js';
-
-const { usage } = COMMAND_SPECS.rulesTest;
 
 const readMessage = async (path: string): Promise<Buffer> => {
   try {
@@ -38,28 +37,12 @@ const evaluationTime = (date: string | undefined): number => {
 
 /** Dry run of the rules on one .eml: reads the file and the config, touches nothing else. */
 export const rulesTestCommand: Command = {
-  ...COMMAND_SPECS.rulesTest,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(
-      args,
-      {
-        config: { type: 'string', short: 'c' },
-        json: { type: 'boolean' },
-        date: { type: 'string' },
-      },
-      usage,
-      true,
-    );
-    const [file, ...extra] = positionals;
-    if (!values.config || !file || extra.length > 0) {
-      throw new PopfwdError(
-        'EUSAGE',
-        `${values.config ? 'give exactly one message file' : '--config is required'}\nusage: popfwd ${usage}`,
-      );
-    }
+    const { values, positionals } = parseCommandArgs(COMMAND_SPECS.rulesTest, args);
+    // The spec requires exactly one.
+    const file = positionals[0] as string;
     const now = evaluationTime(values.date);
-    const { config, warnings } = await loadConfig(resolve(io.cwd, values.config));
-    for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
+    const { config } = await loadCommandConfig(values.config, io);
     const raw = await readMessage(resolve(io.cwd, file));
 
     const meta: MessageMeta = {

@@ -1,20 +1,12 @@
-import { loadConfig } from '../../config/load.js';
 import { parseDuration } from '../../config/units.js';
 import { PopfwdError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
+import { loadCommandConfig } from '../config-location.js';
 import { executeRun } from '../execute-run.js';
+import { exitCodeFor } from '../exit-codes.js';
 import { formatSummary } from '../format-summary.js';
-import { type Command, EXIT } from '../io.js';
-
-const { usage } = COMMAND_SPECS.run;
-
-export const runOptions = {
-  config: { type: 'string', short: 'c' },
-  json: { type: 'boolean', default: false },
-  deadline: { type: 'string' },
-  verbose: { type: 'boolean', short: 'v', default: false },
-} as const;
+import { type Command, logLevelOf } from '../io.js';
 
 export const deadlineFlag = (value: string | undefined): number | undefined => {
   if (value === undefined) return undefined;
@@ -25,26 +17,18 @@ export const deadlineFlag = (value: string | undefined): number | undefined => {
 };
 
 export const runCommand: Command = {
-  ...COMMAND_SPECS.run,
   async run(args, io) {
-    const { values } = parseCommandArgs(args, runOptions, usage);
-    if (!values.config) {
-      const { runSandbox } = await import('../../sandbox/run-sandbox.js');
-      return runSandbox(io, { json: values.json });
-    }
-    const loaded = await loadConfig(values.config);
-    for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
+    const { values } = parseCommandArgs(COMMAND_SPECS.run, args);
     const deadlineMs = deadlineFlag(values.deadline);
-    const summary = await executeRun(loaded.config, io, {
+    const { config } = await loadCommandConfig(values.config, io);
+    const summary = await executeRun(config, io, {
       json: values.json,
-      level: values.verbose ? 'debug' : 'info',
+      level: logLevelOf(values),
+      progress: !values.quiet,
       ...(deadlineMs === undefined ? {} : { deadlineMs }),
     });
-    io.stdout.write(
-      values.json
-        ? `${JSON.stringify(summary)}\n`
-        : formatSummary(loaded.config.mailbox.address, summary),
-    );
-    return EXIT.ok;
+    if (values.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
+    else if (!values.quiet) io.stdout.write(formatSummary(config.mailbox.address, summary));
+    return exitCodeFor({ summary, interrupted: io.signal.aborted });
   },
 };

@@ -1,35 +1,49 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import { createAccessTokenCache } from '../../auth/access-token-cache.js';
 import { loadConfig } from '../../config/load.js';
 import type { LoadedConfig } from '../../config/parse.js';
-import { parseDuration } from '../../config/units.js';
+import { formatDuration, parseDuration } from '../../config/units.js';
 import { ERROR_CODES, errorMessage, isPopfwdError, PopfwdError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
+import { loadCommandConfig } from '../config-location.js';
 import { executeRun } from '../execute-run.js';
+import { EXIT, type ExitCode, exitCodeFor, exitHint } from '../exit-codes.js';
 import { formatSummary } from '../format-summary.js';
-import { type Command, EXIT } from '../io.js';
-import { deadlineFlag, runOptions } from './run.js';
-
-const { usage } = COMMAND_SPECS.watch;
+import { type CliIO, type Command, logLevelOf } from '../io.js';
+import { nextPollDelay } from '../watch-backoff.js';
+import { deadlineFlag } from './run.js';
 
 const MIN_INTERVAL_MS = 10_000;
+
+/** Errors that come back on every poll until a person acts: watch stops with their code. */
+const PERMANENT: ReadonlySet<ExitCode> = new Set([EXIT.usage, EXIT.signIn]);
+/** Errors a later poll may not meet: the pace slows down until one works. */
+const TEMPORARY: ReadonlySet<ExitCode> = new Set([EXIT.failed, EXIT.unavailable]);
+
+export interface WatchDeps {
+  /** The pause between polls; rejects or returns early when `signal` aborts. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+const realSleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  sleepFor(ms, undefined, { signal }).catch(() => {});
+
+const describeError = (error: unknown): string =>
+  isPopfwdError(error)
+    ? `${error.message} [${error.code}: ${ERROR_CODES[error.code].summary}]`
+    : errorMessage(error);
 
 /**
  * `popfwd run` in a loop (local daemon mode). The config is re-read before every run, so edits
  * apply without a restart; an invalid edit keeps the last good config. Ctrl-C lets the current
- * run finish cleanly.
+ * run finish cleanly. An error that needs a person (2, 3) stops it with that exit code; a
+ * temporary one (1, 4) slows the polls down (nextPollDelay) until a poll works again.
  */
-export const watchCommand: Command = {
-  ...COMMAND_SPECS.watch,
-  async run(args, io) {
-    const { values } = parseCommandArgs(
-      args,
-      { ...runOptions, every: { type: 'string', default: '5m' } },
-      usage,
-    );
-    if (!values.config)
-      throw new PopfwdError('EUSAGE', `--config is required\nusage: popfwd ${usage}`);
+export const createWatchCommand = (deps: WatchDeps = {}): Command => ({
+  async run(args, io: CliIO) {
+    const sleep = deps.sleep ?? realSleep;
+    const { values } = parseCommandArgs(COMMAND_SPECS.watch, args);
     const every = parseDuration(values.every);
     if (every === null || every < MIN_INTERVAL_MS) {
       throw new PopfwdError(
@@ -38,42 +52,61 @@ export const watchCommand: Command = {
       );
     }
     const deadlineMs = deadlineFlag(values.deadline) ?? every;
-    let current: LoadedConfig = await loadConfig(values.config);
+    const first = await loadCommandConfig(values.config, io);
+    const file = first.location.path;
+    let current: LoadedConfig = first;
     // The access token outlives a run (not the refresh token, read by every run that refreshes).
     const accessTokens = createAccessTokenCache();
-    io.stderr.write(
-      `watching ${current.config.mailbox.address} every ${values.every} (Ctrl-C to stop)\n`,
-    );
+    const say = (line: string) => {
+      if (!values.quiet) io.stderr.write(`${line}\n`);
+    };
+    say(`watching ${current.config.mailbox.address} every ${values.every} (Ctrl-C to stop)`);
 
+    let failures = 0;
     while (!io.signal.aborted) {
       try {
-        current = await loadConfig(values.config);
+        current = await loadConfig(file);
       } catch (error) {
         io.stderr.write(
-          `config ${values.config} is invalid, keeping the last good one:\n${errorMessage(error)}\n`,
+          `config ${file} is invalid, keeping the last good one:\n${errorMessage(error)}\n`,
         );
       }
+      let code: ExitCode;
       try {
         const summary = await executeRun(current.config, io, {
           json: values.json,
-          level: values.verbose ? 'debug' : 'info',
+          level: logLevelOf(values),
+          progress: !values.quiet,
           deadlineMs,
           accessTokens,
         });
-        io.stdout.write(
-          values.json
-            ? `${JSON.stringify(summary)}\n`
-            : formatSummary(current.config.mailbox.address, summary),
-        );
+        if (values.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
+        else if (!values.quiet)
+          io.stdout.write(formatSummary(current.config.mailbox.address, summary));
+        code = exitCodeFor({ summary, interrupted: io.signal.aborted });
       } catch (error) {
-        const code = isPopfwdError(error)
-          ? ` [${error.code}: ${ERROR_CODES[error.code].summary}]`
-          : '';
-        io.stderr.write(`run failed: ${errorMessage(error)}${code}\n`);
+        code = exitCodeFor({ error, interrupted: io.signal.aborted });
+        io.stderr.write(`run failed: ${describeError(error)}\n`);
+        const hint = exitHint(code);
+        if (hint) io.stderr.write(`${hint}\n`);
       }
-      await sleep(every, undefined, { signal: io.signal }).catch(() => {});
+      if (code === EXIT.interrupted) break;
+      if (PERMANENT.has(code)) {
+        io.stderr.write(
+          `stopped: this error comes back on every poll until it is fixed (exit code ${code})\n`,
+        );
+        return code;
+      }
+      failures = TEMPORARY.has(code) ? failures + 1 : 0;
+      const wait = nextPollDelay(every, failures);
+      if (failures > 0) {
+        say(`${failures} failed poll(s) in a row; the next in ${formatDuration(wait)}`);
+      }
+      await sleep(wait, io.signal);
     }
-    io.stderr.write('stopped\n');
-    return EXIT.ok;
+    say('stopped');
+    return EXIT.interrupted;
   },
-};
+});
+
+export const watchCommand = createWatchCommand();

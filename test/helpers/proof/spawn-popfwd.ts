@@ -92,7 +92,8 @@ export const spawnPopfwd = (
         signal,
         stdout: out,
         stderr: err,
-        summary: code === 0 ? parseSummary(out) : null,
+        // 5: finished with sends waiting; the summary is there as for 0.
+        summary: code === 0 || code === 5 ? parseSummary(out) : null,
         peakRss: rssKb === undefined ? null : Number(rssKb) * 1024,
         killedAfter,
       });

@@ -79,7 +79,7 @@ describe('popfwd run --config', () => {
     expect(result.stdout).toContain('fetched 30 · archived 30');
   });
 
-  it('exits with 1 and says why when the run fails', async () => {
+  it('exits with 3 and says why when the server refuses the password', async () => {
     // Prepare: the password the config points at is wrong
     const mailbox = await engine({ mailbox: mails(1) });
     const file = await configFile(mailbox);
@@ -90,8 +90,9 @@ describe('popfwd run --config', () => {
     });
 
     // Assess
-    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result).toMatchObject({ code: 3, stdout: '' });
     expect(result.stderr).toMatch(/\[EAUTH: /);
+    expect(result.stderr).toContain('run `popfwd auth login` (OAuth2) or check the password');
     expect(result.stderr).not.toContain('wr0ng-Pa55word');
     expect(mailbox.server.mailbox.messages).toHaveLength(1);
   });

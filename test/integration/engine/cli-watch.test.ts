@@ -32,7 +32,7 @@ vi.mock('node:timers/promises', async (importOriginal) => {
 describe('popfwd watch', () => {
   const engine = useEngine();
 
-  it('runs, waits, runs again, and stops cleanly when aborted', async () => {
+  it('runs, waits, runs again, and stops cleanly with exit code 130 when interrupted', async () => {
     // Prepare: new mail arrives during the first pause; Ctrl-C comes during the second
     const mailbox = await engine({ mailbox: mails(2) });
     const file = join(mailbox.dir, 'popfwd.yaml');
@@ -54,7 +54,7 @@ describe('popfwd watch', () => {
     );
 
     // Assess
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(130);
     const summaries = result.stdout
       .trimEnd()
       .split('\n')

@@ -225,12 +225,13 @@ describe('popfwd auth login', () => {
     expect(stderr()).toContain('point it at { file: PATH } or { ssm: NAME }');
   });
 
-  it('requires --config', async () => {
+  it('says where it looked when no config is named or found', async () => {
     const { io, stderr } = testIO(dir);
 
-    const code = await main(['auth', 'login'], io);
+    const code = await main(['auth', 'login'], { ...io, env: { XDG_CONFIG_HOME: dir } });
 
     expect(code).toBe(2);
-    expect(stderr()).toContain('--config is required');
+    expect(stderr()).toContain(`no config found; popfwd looked at:`);
+    expect(stderr()).toContain(join(dir, 'popfwd', 'config.yaml'));
   });
 });

@@ -206,20 +206,17 @@ describe('popfwd rules test', () => {
   });
 
   it.each([
-    [['rules', 'test', 'personal-reply.eml'], /--config is required/],
-    [['rules', 'test', '--config', 'rules.yaml'], /give exactly one message file/],
-    [
-      ['rules', 'test', '--config', 'rules.yaml', 'a.eml', 'b.eml'],
-      /give exactly one message file/,
-    ],
+    [['rules', 'test', 'personal-reply.eml'], /no config found/],
+    [['rules', 'test', '--config', 'rules.yaml'], /give MESSAGE\.eml/],
+    [['rules', 'test', '--config', 'rules.yaml', 'a.eml', 'b.eml'], /unexpected argument "b\.eml"/],
     [['rules', 'test', '--config', 'rules.yaml', 'missing.eml'], /missing\.eml: file not found/],
     [
       ['rules', 'test', '--config', 'rules.yaml', 'personal-reply.eml', '--date', 'soon'],
       /--date: expected a date/,
     ],
     [
-      ['rules', 'test', '--config', 'rules.yaml', 'personal-reply.eml', '--verbose'],
-      /Unknown option '--verbose'/,
+      ['rules', 'test', '--config', 'rules.yaml', 'personal-reply.eml', '--verbos'],
+      /unknown option --verbos; did you mean "--verbose"\?/,
     ],
   ])('refuses %j with exit code 2', async (argv, message) => {
     const { code, stderr } = await runCli(argv, FIXTURES);
@@ -256,7 +253,7 @@ describe('popfwd rules test', () => {
   it('is listed in the help', async () => {
     const { stdout } = await runCli(['help'], FIXTURES);
 
-    expect(stdout).toContain('rules test --config FILE MESSAGE.eml [--json] [--date DATE]');
+    expect(stdout).toContain('rules test [--config FILE] [--json] [--date DATE] MESSAGE.eml');
   });
 });
 
@@ -305,7 +302,7 @@ describe('popfwd config check: rules', () => {
     expect(stderr).toBe(
       [
         `popfwd: ${file} is invalid:`,
-        '  - rules[0] "boss to phone".when.form: unknown field',
+        '  - rules[0] "boss to phone".when.form: unknown field; did you mean "from"?',
         '  - rules[0] "boss to phone".then[0].forward.as: expected one of: attachment, inline, redirect',
         '  - rules[1] "lists".when.subject.regex: nested repetition like (a+)+ can take exponential time; simplify the pattern',
         '',

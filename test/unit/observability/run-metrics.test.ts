@@ -55,7 +55,7 @@ describe('runMetrics', () => {
     expect(metricValue(metrics, 'runSucceeded')).toBe(0);
   });
 
-  it.each(['EAUTH', 'EINVALIDGRANT'] as const)(
+  it.each(['EAUTH', 'ELOGIN', 'EINVALIDGRANT'] as const)(
     'reports an auth failure when the run failed with %s',
     (code) => {
       // Act

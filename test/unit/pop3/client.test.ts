@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { text } from 'node:stream/consumers';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Credentials } from '../../../lambda/auth/credentials.js';
-import type { PopfwdError } from '../../../lambda/errors.js';
+import { PopfwdError } from '../../../lambda/errors.js';
 import { type LogRecord, memoryLog } from '../../../lambda/log.js';
 import { Pop3Client, type Pop3ClientOptions } from '../../../lambda/pop3/client.js';
 import {
@@ -525,12 +525,15 @@ describe('Pop3Client', () => {
       expect(server.mailbox.messages).toHaveLength(3);
     });
 
-    it('refuses new commands after the deadline but still sends QUIT', async () => {
+    it('refuses new commands in the closing stretch before the deadline but still sends QUIT', async () => {
       const server = await serve();
-      const client = await connect(server, { deadline: Date.now() + 300 });
+      const client = await connect(server, {
+        deadline: Date.now() + 2_000,
+        timeouts: { closeGraceMs: 500 },
+      });
       await client.login(password);
       await client.dele(1);
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await new Promise((resolve) => setTimeout(resolve, 1_600));
 
       const error = await failure(client.dele(2));
       const quit = await client.quit();
@@ -554,6 +557,121 @@ describe('Pop3Client', () => {
       expect(error.code).toBe('EPROTOCOL');
       expect(error.message).toMatch(/unexpected reply "HELLO\?"/);
       expect(client.state).toBe('CLOSED');
+    });
+  });
+
+  describe('RFC 6856 UTF8', () => {
+    it('sends UTF8 after the login when CAPA offers it, before any RETR', async () => {
+      const server = await serve({ capabilities: { utf8: true, substituteUnicode: true } });
+      const client = await connect(server);
+
+      await client.login(password);
+      await readAll(client);
+
+      const commands = server.commands(1);
+      expect(client.utf8).toBe('on');
+      expect(commands.indexOf('UTF8')).toBeGreaterThan(commands.indexOf('AUTH PLAIN ****'));
+      expect(commands.indexOf('UTF8')).toBeLessThan(commands.indexOf('RETR 1'));
+    });
+
+    it('does not send UTF8 to a server that does not offer it', async () => {
+      const server = await serve();
+      const client = await connect(server);
+
+      await client.login(password);
+
+      expect(client.utf8).toBe('not-offered');
+      expect(server.commands(1)).not.toContain('UTF8');
+    });
+
+    it('reports a refused UTF8 and goes on', async () => {
+      const server = await serve({
+        capabilities: { utf8: true },
+        faults: {
+          onCommand: (command) => (command.name === 'UTF8' ? fault.reply('-ERR no') : undefined),
+        },
+      });
+      const client = await connect(server);
+
+      const stat = await client.login(password);
+
+      expect(stat.count).toBe(3);
+      expect(client.utf8).toBe('refused');
+    });
+  });
+
+  describe('size guard', () => {
+    it('stops a reply the guard refuses before the refused chunk reaches anyone, and drops the session', async () => {
+      const server = await serve();
+      const client = await connect(server);
+      await client.login(password);
+      const seen: number[] = [];
+      const guard = (n: number, received: number) => {
+        seen.push(received);
+        return received > 50_000 ? new PopfwdError('ESIZE', `message ${n} too big`) : null;
+      };
+
+      const stream = client.retr(3, guard);
+      const chunks: Buffer[] = [];
+      const error = await failure(
+        (async () => {
+          for await (const chunk of stream) chunks.push(chunk as Buffer);
+        })(),
+      );
+
+      expect(error.code).toBe('ESIZE');
+      expect(Buffer.concat(chunks).length).toBeLessThanOrEqual(50_000);
+      expect(client.state).toBe('CLOSED');
+      await server.idle();
+      expect(server.mailbox.messages).toHaveLength(3);
+    });
+  });
+
+  describe('a server that ends its lines with LF only', () => {
+    it('reads its listings and refuses, by name, to read a message from it', async () => {
+      const lfOnly = (reply: Buffer) =>
+        Buffer.from(reply.toString('latin1').replaceAll('\r\n', '\n'), 'latin1');
+      const server = await serve({
+        tls: undefined,
+        faults: {
+          greeting: fault.reply(Buffer.from('+OK LF only\n')),
+          onCommand: () => fault.rewrite(lfOnly),
+        },
+      });
+      const client = await connect(server);
+      await client.login(password);
+
+      const uidls = await client.uidl();
+      const error = (() => {
+        try {
+          client.retr(1);
+        } catch (caught) {
+          return caught as PopfwdError;
+        }
+        throw new Error('expected a refusal');
+      })();
+
+      expect(uidls.map((entry) => entry.uidl)).toEqual(['uid-1', 'uid-2', 'uid-3']);
+      expect(error.code).toBe('EPROTOCOL');
+      expect(error.message).toMatch(/ends its lines with LF only/);
+      expect(server.commands(1)).not.toContain('RETR 1');
+    });
+
+    it('says so when such a server then falls silent, instead of only "sent nothing"', async () => {
+      const server = await serve({
+        tls: undefined,
+        faults: {
+          greeting: fault.reply(Buffer.from('+OK LF only\n')),
+          onCommand: (command) => (command.name === 'CAPA' ? fault.silence() : undefined),
+        },
+      });
+
+      const error = await failure(connect(server, { timeouts: { greetingMs: 200 } }));
+
+      expect(error.code).toBe('ETIMEDOUT');
+      expect(error.message).toMatch(
+        /sent nothing for 200 ms \(waiting for CAPA\); the server ends its lines with LF only/,
+      );
     });
   });
 

@@ -173,6 +173,7 @@ describe('ReplyParser', () => {
       const { parser, recorded } = recorder(['single']);
       parser.push(Buffer.from('+OK ready\n'));
       expect(recorded.statuses).toEqual(['+OK ready']);
+      expect(parser.sawBareLf).toBe(true);
     });
 
     it('rejects a status line longer than the limit', () => {
@@ -209,12 +210,31 @@ describe('ReplyParser', () => {
       }
     });
 
-    it('caps the length of one listing line', () => {
-      const parser = new ReplyParser({ maxLineBytes: 100, maxListingBytes: 10_000 });
-      parser.expect({ kind: 'lines', onStatus: () => {}, onLine: () => {} });
-      expect(() => parser.push(Buffer.from(`+OK\r\n${'x'.repeat(200)}\r\n`))).toThrow(
-        /listing line exceeds/,
-      );
+    it('cuts an overlong listing line at the cap, says its full length, and reads on', () => {
+      const parser = new ReplyParser({ maxLineBytes: 100, maxListingBytes: 100_000 });
+      const lines: Array<{ text: string; length: number }> = [];
+      let ended = false;
+      parser.expect({
+        kind: 'lines',
+        onStatus: () => {},
+        onLine: (line, length) => lines.push({ text: line.toString('latin1'), length }),
+        onEnd: () => {
+          ended = true;
+        },
+      });
+      const wire = Buffer.from(`+OK\r\n1 a\r\n2 ${'x'.repeat(10_000)}\r\n3 c\r\n.\r\n`);
+
+      for (let offset = 0; offset < wire.length; offset += 7) {
+        parser.push(wire.subarray(offset, offset + 7));
+      }
+
+      expect(lines.map((line) => [line.text.length, line.length])).toEqual([
+        [3, 3],
+        [100, 10_002],
+        [3, 3],
+      ]);
+      expect(lines[1]?.text).toBe(`2 ${'x'.repeat(98)}`);
+      expect(ended).toBe(true);
     });
 
     it('caps the size of a whole listing', () => {
@@ -223,6 +243,35 @@ describe('ReplyParser', () => {
       expect(() => parser.push(Buffer.from(`+OK\r\n${'1 abc\r\n'.repeat(200)}`))).toThrow(
         /listing exceeds/,
       );
+    });
+  });
+
+  describe('a server that ends lines with LF only', () => {
+    it('reads its listings, which end at LF "." LF', () => {
+      const { parser, recorded } = recorder(['single', 'lines', 'single']);
+      parser.push(Buffer.from('+OK ready\n+OK\nTOP\nUIDL\n.\n+OK 2 300\n'));
+      expect(recorded.lines).toEqual([['TOP', 'UIDL']]);
+      expect(recorded.statuses).toEqual(['+OK ready', '+OK ', '+OK 2 300']);
+      expect(parser.pending).toBe(0);
+    });
+
+    it('refuses to guess where its messages end, saying why', () => {
+      const { parser } = recorder(['single', 'multi']);
+      parser.push(Buffer.from('+OK ready\n'));
+      let error: unknown;
+      try {
+        parser.push(Buffer.from('+OK 20 octets\nSubject: x\n\nbody\n.\n'));
+      } catch (caught) {
+        error = caught;
+      }
+      expect(hasCode(error, 'EPROTOCOL')).toBe(true);
+      expect((error as Error).message).toMatch(/ends its lines with LF only/);
+    });
+
+    it('still reads "." LF inside a message of a CRLF server as a stuffed dot (RFC 1939)', () => {
+      const { parser, recorded } = recorder(['multi']);
+      parser.push(Buffer.from('+OK\r\nSubject: x\r\n\r\na\n.\nb\r\n.\r\n'));
+      expect(recorded.bodies[0]?.toString()).toBe('Subject: x\r\n\r\na\n\nb\r\n');
     });
   });
 

@@ -80,7 +80,10 @@ describe('rule validation messages', () => {
     [
       'a misspelt condition',
       '  - { name: boss to phone, when: { form: "*@boss.example" }, then: [stop] }',
-      { path: 'rules[0] "boss to phone".when.form', message: 'unknown field' },
+      {
+        path: 'rules[0] "boss to phone".when.form',
+        message: 'unknown field; did you mean "from"?',
+      },
     ],
     [
       'a bad forward address',

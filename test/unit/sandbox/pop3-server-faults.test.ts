@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import {
   fault,
@@ -182,6 +183,51 @@ describe('sandbox POP3 server: command faults', () => {
 
     expect(received).toHaveLength(0);
     expect(server.mailbox.locked).toBe(false);
+  });
+});
+
+describe('sandbox POP3 server: slow and endless replies', () => {
+  const sandbox = useSandbox();
+
+  it('drips a reply a byte at a time, paced, when told to', async () => {
+    const server = await sandbox.server({
+      faults: { onCommand: ({ name }) => (name === 'NOOP' ? fault.drip(20) : undefined) },
+    });
+    const client = await sandbox.loggedIn(server);
+    const started = Date.now();
+
+    const reply = await client.command('NOOP');
+
+    expect(reply).toBe('+OK');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4 * 20 - 5);
+    expect(client.chunks.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('streams a reply for as long as the client reads, e.g. a RETR that never ends', async () => {
+    let sent = 0;
+    const line = Buffer.from(`${'m'.repeat(1022)}\r\n`);
+    const endless = async function* () {
+      yield Buffer.from('+OK\r\n');
+      for (;;) {
+        sent += line.length;
+        yield line;
+      }
+    };
+    const server = await sandbox.server({
+      faults: { onCommand: ({ name }) => (name === 'RETR' ? fault.stream(endless) : undefined) },
+    });
+    const socket = connect({ host: server.host, port: server.port });
+    socket.write(`USER ${ALICE.user}\r\nPASS ${ALICE.password}\r\nRETR 1\r\n`);
+
+    let received = 0;
+    for await (const chunk of socket) {
+      received += (chunk as Buffer).length;
+      if (received > 4 * 1024 * 1024) break;
+    }
+    socket.destroy();
+    await server.idle();
+
+    expect(sent).toBeGreaterThan(4 * 1024 * 1024 - 64 * 1024);
   });
 });
 
