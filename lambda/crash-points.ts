@@ -10,6 +10,10 @@ export const CRASH_POINTS = [
   'mid-archive',
   /** The message is archived; neither its record nor the ledger knows yet. */
   'after-archive',
+  /** The content index names the message; its record is not written yet. */
+  'after-claim',
+  /** A lost state.json was rebuilt from the records and saved with the lease; nothing else ran. */
+  'after-rebuild',
   /** The ledger says "sending"; the SMTP transaction has not started. */
   'before-send',
   /** The SMTP server accepted the message; the ledger still says "sending". */

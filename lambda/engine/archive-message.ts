@@ -5,7 +5,7 @@ import type { MessageMeta } from '../mail/message-meta.js';
 import { parseHeaderBlock } from '../mail/parse-headers.js';
 import type { BlobStore } from '../stores/blob-store.js';
 import type { MailboxLayout } from './layout.js';
-import { decodeRecord, type MessageRecord } from './message-record.js';
+import { type MessageRecord, readRecord } from './message-record.js';
 import { MessageTap } from './message-tap.js';
 
 export type ArchiveOutcome =
@@ -76,8 +76,8 @@ export const archiveMessage = async (input: ArchiveInput): Promise<ArchiveOutcom
   };
   if (result === 'created') return { kind: 'created', id, meta };
 
-  const stored = await store.getDocument(layout.recordKey(id));
-  const record = stored ? decodeRecord(stored.body) : null;
+  // A damaged record throws: taking it for a missing one would plan the message again.
+  const record = await readRecord(store, layout, id);
   const storedSha = record?.meta.sha256 ?? (await storedRawSha(store, key));
   if (storedSha !== sha256)
     return { kind: 'conflict', id, alternateId: alternateIdFor(layout, uidl, sha256), sha256 };

@@ -1,15 +1,10 @@
-import { createHash } from 'node:crypto';
 import { formatBytes } from '../config/units.js';
 import { errorMessage, hasCode, PopfwdError } from '../errors.js';
-import type { Log } from '../log.js';
 import type { Pop3Client } from '../pop3/client.js';
 import type { Pop3MessageStream } from '../pop3/message-stream.js';
-import type { MessagePlan } from '../rules/plan.js';
 import { type ArchiveOutcome, archiveMessage } from './archive-message.js';
 import { budgetStopOf, FetchBudget } from './fetch-budget.js';
-import type { ActionState, PendingMessage, SeenEntry } from './ledger-types.js';
-import { encodeRecord, type MessageRecord } from './message-record.js';
-import { planMessage } from './plan-message.js';
+import { MessageIdentity } from './message-identity.js';
 import { clearFetchFailures, isServerSideFetchFailure, recordFetchFailure } from './quarantine.js';
 import type { RunContext } from './run-context.js';
 import type { ServerMessage } from './selection.js';
@@ -17,149 +12,6 @@ import type { ServerMessage } from './selection.js';
 /** The seen index is saved this often during a long fetch, so a crash repeats little work. */
 const CHECKPOINT_EVERY_MESSAGES = 100;
 const CHECKPOINT_EVERY_MS = 30_000;
-
-/** A Message-ID per (message, action): every attempt of one send carries the same id. */
-export const actionMessageId = (mailbox: string, id: string, actionId: string): string => {
-  const digest = createHash('sha256')
-    .update(`${mailbox}\n${id}\n${actionId}`)
-    .digest('hex')
-    .slice(0, 32);
-  return `<popfwd.${digest}@${mailbox.split('@')[1] ?? 'popfwd.invalid'}>`;
-};
-
-const initialActions = (
-  mailbox: string,
-  id: string,
-  plan: MessagePlan,
-): Record<string, ActionState> =>
-  Object.fromEntries(
-    plan.actions.map((action) => [
-      action.id,
-      {
-        action,
-        status: 'pending',
-        attempts: 0,
-        messageId: actionMessageId(mailbox, id, action.id),
-      } satisfies ActionState,
-    ]),
-  );
-
-const seenEntry = (
-  ctx: RunContext,
-  uidl: string,
-  id: string,
-  archivedAt: string,
-  plan: MessagePlan | null,
-): SeenEntry => ({
-  t: Math.floor(Date.parse(archivedAt) / 1000),
-  ...(id === ctx.layout.idFor(uidl) ? {} : { id }),
-  ...(plan?.server === 'keep'
-    ? { s: 'k' as const }
-    : plan?.server === 'delete'
-      ? { s: 'd' as const }
-      : {}),
-});
-
-/** Puts a message's sends in the ledger and hands it to the sender. */
-const track = (
-  ctx: RunContext,
-  id: string,
-  pending: PendingMessage,
-  record: MessageRecord,
-): void => {
-  ctx.ledger.updateState((state) => ({ ...state, pending: { ...state.pending, [id]: pending } }));
-  ctx.sends.push({ id, uidl: pending.uidl, record });
-};
-
-/** Records a newly planned message: its record first, then the ledger that points to it. */
-const recordNew = async (
-  ctx: RunContext,
-  message: ServerMessage,
-  outcome: Exclude<ArchiveOutcome, { kind: 'conflict' }>,
-  log: Log,
-) => {
-  const { meta, id } = outcome;
-  const rules = await planMessage(ctx, meta);
-  const plan = rules.status === 'evaluated' ? rules.plan : null;
-  const actions = plan ? initialActions(ctx.config.mailbox.address, id, plan) : {};
-  const record: MessageRecord = {
-    v: 1,
-    id,
-    meta,
-    rules,
-    tags: plan?.tags ?? [],
-    actions,
-    updatedAt: new Date(ctx.clock.now()).toISOString(),
-  };
-  await ctx.store.putDocument(ctx.layout.recordKey(id), encodeRecord(record), {
-    contentType: 'application/json',
-  });
-  ctx.ledger.markSeen(message.uidl, seenEntry(ctx, message.uidl, id, meta.archivedAt, plan));
-  if (Object.keys(actions).length > 0)
-    track(ctx, id, { uidl: message.uidl, since: meta.archivedAt, actions }, record);
-  if (rules.status === 'failed') {
-    ctx.counters.failed += 1;
-    log.warn('rules failed; the message is archived and recorded as failed', {
-      error: rules.error,
-    });
-  } else {
-    ctx.counters.skipped += plan?.notes.filter((note) => note.action).length ?? 0;
-    log.info('archived', {
-      subject: meta.subject,
-      size: meta.size,
-      actions: plan?.actions.map((action) => action.id) ?? [],
-      ...(plan?.tags.length ? { tags: plan.tags } : {}),
-    });
-  }
-};
-
-/**
- * A message fetched again after a crash. Its record tells what was decided; sends that were
- * planned but never started (not in the ledger) are tracked again. Sends the ledger knows about
- * are left to it.
- */
-const resume = async (
-  ctx: RunContext,
-  message: ServerMessage,
-  outcome: Extract<ArchiveOutcome, { kind: 'exists' }>,
-  log: Log,
-) => {
-  const { record, id } = outcome;
-  if (!record) {
-    await recordNew(ctx, message, outcome, log);
-    return;
-  }
-  const plan = record.rules.status === 'evaluated' ? record.rules.plan : null;
-  ctx.ledger.markSeen(message.uidl, seenEntry(ctx, message.uidl, id, record.meta.archivedAt, plan));
-  const open = Object.values(record.actions).filter((state) => state.status === 'pending');
-  if (open.length > 0 && !ctx.ledger.state.pending[id]) {
-    track(
-      ctx,
-      id,
-      { uidl: message.uidl, since: record.meta.archivedAt, actions: record.actions },
-      record,
-    );
-  }
-  log.info('already archived (fetched again after an interrupted run)');
-};
-
-const afterArchive = async (
-  ctx: RunContext,
-  message: ServerMessage,
-  outcome: ArchiveOutcome,
-  log: Log,
-): Promise<boolean> => {
-  if (outcome.kind === 'conflict') return false;
-  ctx.counters.bytes += outcome.meta.size;
-  if (outcome.kind === 'created') {
-    ctx.counters.archived += 1;
-    await recordNew(ctx, message, outcome, log);
-  } else {
-    ctx.counters.alreadyArchived += 1;
-    await resume(ctx, message, outcome, log);
-  }
-  return true;
-};
 
 /** Archive tasks finishing at once; the socket only ever feeds one of them. */
 const ARCHIVE_CONCURRENCY = 8;
@@ -169,13 +21,14 @@ const fetchOne = async (
   ctx: RunContext,
   message: ServerMessage,
   stream: Pop3MessageStream,
+  identity: MessageIdentity,
   conflicts: Array<{ message: ServerMessage; alternateId: string }>,
 ): Promise<void> => {
-  ctx.sends.reserve(message.uidl);
+  ctx.sends.reserve(message.n);
   try {
-    await archiveAndRecord(ctx, message, stream, conflicts);
+    await archiveAndRecord(ctx, message, stream, identity, conflicts);
   } finally {
-    ctx.sends.settle(message.uidl);
+    ctx.sends.settle(message.n);
   }
 };
 
@@ -205,6 +58,7 @@ const archiveAndRecord = async (
   ctx: RunContext,
   message: ServerMessage,
   stream: Pop3MessageStream,
+  identity: MessageIdentity,
   conflicts: Array<{ message: ServerMessage; alternateId: string }>,
 ): Promise<void> => {
   const { counters, clock, ledger } = ctx;
@@ -241,9 +95,11 @@ const archiveAndRecord = async (
     ledger.updateState((state) => clearFetchFailures(state, [message.uidl]));
   }
   counters.fetched += 1;
-  if (!(await afterArchive(ctx, message, outcome, log)) && outcome.kind === 'conflict') {
+  if ((await identity.settle(message, outcome, log)) === 'refetch' && outcome.kind === 'conflict') {
     log.warn(
-      'the server reused this UIDL for a different message; fetching it again under a new key',
+      message.ambiguous
+        ? 'another message listed under this UIDL is archived under its key; fetching this one again under a key of its own'
+        : 'the server reused this UIDL for a different message; fetching it again under a new key',
     );
     conflicts.push({ message, alternateId: outcome.alternateId });
   }
@@ -253,12 +109,13 @@ const archiveAndRecord = async (
  * RETRs new messages (pipelined when the server allows) straight into the archive, within the
  * run's limits. A limit stops new requests; what is already in flight is still archived. Bytes
  * count as they arrive (fetch-budget.ts): a message that passes a size limit drops the session.
+ * Resolves the ids that copies of ambiguous UIDLs were settled to (message number → id).
  */
 export const fetchPhase = async (
   ctx: RunContext,
   pop3: Pop3Client,
   listed: readonly ServerMessage[],
-): Promise<void> => {
+): Promise<ReadonlyMap<number, string>> => {
   const { counters, config, clock, ledger } = ctx;
   const { maxMessagesPerRun, maxBytesPerRun, maxMessageSize } = config.limits;
   const fresh = listed.filter((message) => message.size <= maxMessageSize);
@@ -284,6 +141,7 @@ export const fetchPhase = async (
     return true;
   };
 
+  const identity = new MessageIdentity(ctx);
   const conflicts: Array<{ message: ServerMessage; alternateId: string }> = [];
   /** Archive tasks still finishing (fsync, link, record) while the socket reads the next message. */
   const inFlight = new Set<Promise<void>>();
@@ -302,7 +160,7 @@ export const fetchPhase = async (
         () => budget.finish(stream.n),
         () => budget.finish(stream.n),
       );
-      const task: Promise<void> = fetchOne(ctx, message, stream, conflicts).then(
+      const task: Promise<void> = fetchOne(ctx, message, stream, identity, conflicts).then(
         () => {
           processed += 1;
           ctx.onProgress?.({
@@ -343,7 +201,8 @@ export const fetchPhase = async (
     // The session is gone (nothing it marked is deleted); what was archived stays recorded.
     stop('maxBytesPerRun');
     ctx.log.warn(errorMessage(error));
-    return;
+    reportRepeats(ctx, identity.repeats);
+    return identity.resolved;
   }
 
   for (const { message, alternateId } of conflicts) {
@@ -362,7 +221,7 @@ export const fetchPhase = async (
         stream: pop3.retr(message.n, budget.guard),
         now: clock.now(),
       });
-      if (!(await afterArchive(ctx, message, outcome, log)))
+      if ((await identity.settle(message, outcome, log)) === 'refetch')
         throw new Error('its content changed between two reads');
     } catch (error) {
       counters.failed += 1;
@@ -371,4 +230,16 @@ export const fetchPhase = async (
       });
     }
   }
+  reportRepeats(ctx, identity.repeats);
+  return identity.resolved;
+};
+
+/** One alert per run for a server that gives known messages new UIDLs. */
+const reportRepeats = (ctx: RunContext, uidls: readonly string[]): void => {
+  if (uidls.length === 0) return;
+  const shown = uidls.slice(0, 5).join(', ') + (uidls.length > 5 ? ', …' : '');
+  ctx.counters.alerts.push({
+    code: 'EPROTOCOL',
+    message: `${uidls.length} message(s) came under new UIDLs (${shown}) with bytes already archived: nothing was archived or sent again (the server changes UIDLs, which RFC 1939 forbids)`,
+  });
 };

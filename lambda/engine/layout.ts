@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
  *   <mailbox>/uidls.json            UIDLs already archived (read once per poll)
  *   <mailbox>/raw/<id>.eml          the raw message, exactly as RETR delivered it
  *   <mailbox>/records/<id>.json     its metadata, rule outcome and actions
+ *   <mailbox>/sha256/<sha256>.json  which message id holds these exact bytes (read per new message)
  *
  * Raw mail has a prefix of its own so a lifecycle rule can move it to a colder storage class
  * while records and state stay instantly readable.
@@ -19,10 +20,13 @@ export interface MailboxLayout {
   readonly seenKey: string;
   readonly rawPrefix: string;
   readonly recordsPrefix: string;
+  readonly digestPrefix: string;
   /** The message id for a UIDL: 32 hex characters of SHA-256. */
   idFor(uidl: string): string;
   rawKey(id: string): string;
   recordKey(id: string): string;
+  /** The index entry for a message's hex SHA-256. */
+  digestKey(sha256: string): string;
 }
 
 /** A file- and key-safe folder name for the mailbox address. */
@@ -33,14 +37,17 @@ export const mailboxLayout = (address: string): MailboxLayout => {
   const prefix = `${mailboxFolder(address)}/`;
   const rawPrefix = `${prefix}raw/`;
   const recordsPrefix = `${prefix}records/`;
+  const digestPrefix = `${prefix}sha256/`;
   return {
     prefix,
     stateKey: `${prefix}state.json`,
     seenKey: `${prefix}uidls.json`,
     rawPrefix,
     recordsPrefix,
+    digestPrefix,
     idFor: (uidl) => createHash('sha256').update(uidl, 'latin1').digest('hex').slice(0, 32),
     rawKey: (id) => `${rawPrefix}${id}.eml`,
     recordKey: (id) => `${recordsPrefix}${id}.json`,
+    digestKey: (sha256) => `${digestPrefix}${sha256}.json`,
   };
 };

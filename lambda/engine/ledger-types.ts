@@ -3,7 +3,8 @@ import type { SendAction } from '../rules/plan.js';
 
 /**
  * The two documents a run reads (and writes only when something changed). Small on purpose: an
- * empty poll reads both and writes neither, whatever the mailbox size.
+ * empty poll reads both and writes neither, whatever the mailbox size. Their schemas, checked on
+ * every read, are in ledger-schema.ts.
  */
 
 /** One archived UIDL. Short field names: 10,000 of these are read on every poll. */
@@ -14,6 +15,11 @@ export interface SeenEntry {
   readonly id?: string;
   /** A rule's server disposition: 'k' keepOnServer, 'd' deleteFromServer. */
   readonly s?: 'k' | 'd';
+  /**
+   * Set for a UIDL the server listed more than once: the distinct messages archived under it, as
+   * [message id, LIST size], one pair per listed copy. Such a UIDL is never deleted.
+   */
+  readonly c?: ReadonlyArray<readonly [id: string, size: number]>;
 }
 
 export interface SeenIndex {

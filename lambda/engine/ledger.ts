@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { hasCode, PopfwdError } from '../errors.js';
 import type { BlobStore } from '../stores/blob-store.js';
 import type { MailboxLayout } from './layout.js';
+import { seenSchema, stateSchema } from './ledger-schema.js';
 import {
   emptySeen,
   emptyState,
@@ -10,37 +11,17 @@ import {
   type SeenEntry,
   type SeenIndex,
 } from './ledger-types.js';
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** A corrupt state file stops the run: guessing would re-send or re-delete. */
-const parseDocument = <T>(
-  body: Buffer,
-  key: string,
-  valid: (value: Record<string, unknown>) => boolean,
-): T => {
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString('utf8'));
-  } catch (cause) {
-    throw new PopfwdError(
-      'ESTORE',
-      `${key} is not valid JSON; fix or restore it (popfwd will not guess)`,
-      { cause, retryable: false, context: { key } },
-    );
-  }
-  if (!isRecord(value) || value.v !== 1 || !valid(value)) {
-    throw new PopfwdError(
-      'ESTORE',
-      `${key} has an unknown layout; fix or restore it (popfwd will not guess)`,
-      { retryable: false, context: { key } },
-    );
-  }
-  return value as T;
-};
+import { hasAny, type RebuildReport, rebuildState } from './state-rebuild.js';
+import { parseStored, RESTORE_REMEDY } from './stored-document.js';
 
 const encode = (value: unknown): Buffer => Buffer.from(JSON.stringify(value), 'utf8');
+
+export interface Recovery {
+  /** state.json was missing and rebuilt from the message records. */
+  readonly stateRebuilt?: RebuildReport;
+  /** uidls.json was missing while records exist: the server's messages are matched again. */
+  readonly seenLost?: true;
+}
 
 /** A run's lease owner: `host:pid:random`, so a lease left by a dead local process is spotted. */
 export const leaseOwner = (random: string): string => `${hostname()}:${process.pid}:${random}`;
@@ -79,39 +60,61 @@ export class Ledger {
   #seenSaved = 0;
   /** Saves run one after another: two conditional writes on one version would conflict. */
   #saving: Promise<void> = Promise.resolve();
+  /** How the ledger was recovered from a lost document, for the run to report. */
+  readonly recovery: Recovery;
 
   private constructor(
     private readonly store: BlobStore,
     private readonly layout: MailboxLayout,
     state: { value: MailboxState; version: string | null },
     seen: { value: SeenIndex; version: string | null },
+    recovery: Recovery,
   ) {
     this.state = state.value;
     this.#stateVersion = state.version;
     this.seen = new Map(Object.entries(seen.value.uidls));
     this.#seenVersion = seen.version;
+    this.recovery = recovery;
+    // A rebuilt state is saved by the next checkpoint, so the rebuild happens once.
+    if (recovery.stateRebuilt) this.#stateChanges = 1;
   }
 
-  static async load(store: BlobStore, layout: MailboxLayout, mailbox: string): Promise<Ledger> {
+  /**
+   * Reads both documents; a damaged one throws ESTORE naming it. A missing state.json while the
+   * mailbox has records is rebuilt from them (state-rebuild.ts); a missing uidls.json needs no
+   * rebuild: every message on the server is then read again and matched to its record.
+   */
+  static async load(
+    store: BlobStore,
+    layout: MailboxLayout,
+    mailbox: string,
+    now: number = Date.now(),
+  ): Promise<Ledger> {
     const [stateDoc, seenDoc] = await Promise.all([
       store.getDocument(layout.stateKey),
       store.getDocument(layout.seenKey),
     ]);
-    const state = stateDoc
-      ? parseDocument<MailboxState>(
-          stateDoc.body,
-          layout.stateKey,
-          (value) => isRecord(value.pending) && isRecord(value.vacation) && isRecord(value.sends),
-        )
-      : emptyState(mailbox);
     const seen = seenDoc
-      ? parseDocument<SeenIndex>(seenDoc.body, layout.seenKey, (value) => isRecord(value.uidls))
+      ? parseStored(seenSchema, seenDoc.body, layout.seenKey, RESTORE_REMEDY)
       : emptySeen();
+    let state = stateDoc
+      ? parseStored(stateSchema, stateDoc.body, layout.stateKey, RESTORE_REMEDY)
+      : emptyState(mailbox);
+    let recovery: Recovery = {};
+    // Both checks list the records only when a document is missing: never on a normal poll.
+    if (!stateDoc && (seenDoc || (await hasAny(store, layout.recordsPrefix)))) {
+      const rebuilt = await rebuildState(store, layout, mailbox, now);
+      state = rebuilt.state;
+      recovery = { stateRebuilt: rebuilt.report };
+    } else if (stateDoc && !seenDoc && (await hasAny(store, layout.recordsPrefix))) {
+      recovery = { seenLost: true };
+    }
     return new Ledger(
       store,
       layout,
       { value: state, version: stateDoc?.version ?? null },
       { value: seen, version: seenDoc?.version ?? null },
+      recovery,
     );
   }
 

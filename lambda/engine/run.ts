@@ -15,9 +15,11 @@ import { Ledger, leaseOwner } from './ledger.js';
 import { clearFetchFailures, QUARANTINE_AFTER, quarantined } from './quarantine.js';
 import { armCutoff, type CutoffAlarm, type RunBudget, runBudget } from './run-budget.js';
 import { newCounters, type RunContext, toSummary } from './run-context.js';
+import { reportFindings } from './run-findings.js';
 import type { RunOptions } from './run-options.js';
 import {
   buildListing,
+  copiesAfter,
   type Listing,
   type ServerMessage,
   selectDeletions,
@@ -97,7 +99,7 @@ const runWithin = async (
   const counters = newCounters();
   const finish = () => toSummary(counters, clock.now() - started);
 
-  const ledger = await Ledger.load(store, layout, mailbox);
+  const ledger = await Ledger.load(store, layout, mailbox, started);
   const runId = leaseOwner(randomUUID().slice(0, 8));
   const holder = ledger.leaseHolder(runId, started);
   if (holder) {
@@ -186,11 +188,10 @@ const runWithin = async (
     const [uidls, sizes] = await Promise.all([pop3.uidlListing(), pop3.sizes()]);
     reportRejectedLines(counters, log, uidls, sizes);
     const listing = buildListing(uidls.entries, sizes.sizes);
-    if (listing.duplicates.size > 0) {
-      log.warn('the server lists some UIDLs more than once; those messages are never deleted', {
-        count: listing.duplicates.size,
-      });
-    }
+    reportFindings(ctx, listing);
+    // Copies of an ambiguous UIDL that left the server are forgotten before anything is chosen.
+    for (const [uidl, entry] of copiesAfter(listing, ledger.seen, new Map(), clock.now()))
+      ledger.markSeen(uidl, entry);
     const setAside = quarantined(ledger.state, clock.now());
     fresh = selectNew(listing, ledger.seen).filter((message) => !setAside.has(message.uidl));
     const vanished = selectVanished(listing, ledger.seen);
@@ -209,6 +210,7 @@ const runWithin = async (
       (uidl) => !listed.has(uidl),
     );
     const work =
+      ledger.dirty ||
       fresh.length > 0 ||
       vanished.length > 0 ||
       forgottenFailures.length > 0 ||
@@ -233,6 +235,7 @@ const runWithin = async (
       return finish();
     }
     leased = true;
+    if (ledger.recovery.stateRebuilt) crashPoint('after-rebuild');
     for (const uidl of vanished) ledger.forget(uidl);
     if (forgottenFailures.length > 0)
       ledger.updateState((state) => clearFetchFailures(state, forgottenFailures));
@@ -254,7 +257,9 @@ const runWithin = async (
     });
     // A failed sender is reported below, once the fetch and QUIT are done.
     sending.catch(() => {});
-    await fetchPhase(ctx, pop3, fresh);
+    const resolved = await fetchPhase(ctx, pop3, fresh);
+    for (const [uidl, entry] of copiesAfter(listing, ledger.seen, resolved, clock.now()))
+      ledger.markSeen(uidl, entry);
     // Everything chosen for deletion must be durably known as archived before QUIT commits it.
     await ledger.checkpoint();
     const deletions = mayDelete(pop3, counters, log) ? await deleteChosen(ctx, pop3, listing) : [];

@@ -8,11 +8,16 @@ export interface ServerMessage {
   readonly uidl: string;
   /** LIST size: a hint for limits, not an exact byte count. */
   readonly size: number;
+  /**
+   * Its UIDL does not identify it: listed more than once now, or before. It is archived by content
+   * (message-identity.ts) and never deleted.
+   */
+  readonly ambiguous?: boolean;
 }
 
 export interface Listing {
   readonly messages: readonly ServerMessage[];
-  /** UIDLs the server listed more than once: never deleted, fetched only once. */
+  /** UIDLs the server listed more than once in this session. */
   readonly duplicates: ReadonlySet<string>;
 }
 
@@ -29,25 +34,107 @@ export const buildListing = (
   return { messages, duplicates };
 };
 
-/** Messages not archived yet, in server order; a duplicated UIDL only once. */
+const isAmbiguous = (listing: Listing, uidl: string, entry: SeenEntry | undefined): boolean =>
+  listing.duplicates.has(uidl) || entry?.c !== undefined;
+
+/**
+ * Messages not archived yet, in server order. A UIDL listed more than once cannot say which of
+ * its messages is archived, so its copies are matched by LIST size to the copies archived under
+ * it: when fewer are archived than listed at a size, every copy of that size is read again (the
+ * content index then recognises those already archived).
+ */
 export const selectNew = (
   listing: Listing,
   seen: ReadonlyMap<string, SeenEntry>,
 ): ServerMessage[] => {
-  const taken = new Set<string>();
-  return listing.messages.filter((message) => {
-    if (seen.has(message.uidl) || taken.has(message.uidl)) return false;
-    taken.add(message.uidl);
-    return true;
+  const listedAtSize = new Map<string, number>();
+  const sizeKey = (uidl: string, size: number) => `${size} ${uidl}`;
+  for (const { uidl, size } of listing.messages) {
+    const key = sizeKey(uidl, size);
+    listedAtSize.set(key, (listedAtSize.get(key) ?? 0) + 1);
+  }
+  const archivedAtSize = new Map<string, number>();
+  for (const [uidl, entry] of seen) {
+    for (const [, size] of entry.c ?? []) {
+      const key = sizeKey(uidl, size);
+      archivedAtSize.set(key, (archivedAtSize.get(key) ?? 0) + 1);
+    }
+  }
+  return listing.messages.flatMap((message) => {
+    const entry = seen.get(message.uidl);
+    if (!isAmbiguous(listing, message.uidl, entry)) return entry ? [] : [message];
+    const key = sizeKey(message.uidl, message.size);
+    const fresh = (archivedAtSize.get(key) ?? 0) < (listedAtSize.get(key) ?? 0);
+    return fresh ? [{ ...message, ambiguous: true }] : [];
   });
+};
+
+/**
+ * The seen entries of ambiguous UIDLs after a run: per LIST size, the copies read in this run
+ * (`resolved`: message number → the id holding its bytes), then the earlier ones, as many as the
+ * server still lists. Only entries that change are returned. Called before the fetch (nothing
+ * resolved) it drops copies that left the server, so a newcomer of the same size is not taken
+ * for one of them.
+ */
+export const copiesAfter = (
+  listing: Listing,
+  seen: ReadonlyMap<string, SeenEntry>,
+  resolved: ReadonlyMap<number, string>,
+  now: number,
+): Array<[string, SeenEntry]> => {
+  const groups = new Map<string, ServerMessage[]>();
+  for (const message of listing.messages) {
+    if (!isAmbiguous(listing, message.uidl, seen.get(message.uidl))) continue;
+    const group = groups.get(message.uidl);
+    if (group) group.push(message);
+    else groups.set(message.uidl, [message]);
+  }
+  const changed: Array<[string, SeenEntry]> = [];
+  for (const [uidl, messages] of groups) {
+    const entry = seen.get(uidl);
+    const earlier = entry?.c ?? [];
+    const copies: Array<[string, number]> = [];
+    for (const [size, listed] of bySize(messages, (message) => message.size)) {
+      const read = listed.flatMap((message) => resolved.get(message.n) ?? []);
+      // An earlier copy read again in this run is the same copy, not one more.
+      const unmatched = [...read];
+      for (const [id] of bySize(earlier, ([, earlierSize]) => earlierSize).get(size) ?? []) {
+        const at = unmatched.indexOf(id);
+        if (at === -1) read.push(id);
+        else unmatched.splice(at, 1);
+      }
+      for (const id of read.slice(0, listed.length)) copies.push([id, size]);
+    }
+    const same =
+      entry?.c !== undefined &&
+      copies.length === earlier.length &&
+      copies.every(
+        ([id, size], index) => earlier[index]?.[0] === id && earlier[index]?.[1] === size,
+      );
+    // A UIDL first seen unambiguous keeps its plain entry until one of its copies is read.
+    if (same || (entry?.c === undefined && copies.length === 0)) continue;
+    changed.push([uidl, { t: entry?.t ?? Math.floor(now / 1000), c: copies }]);
+  }
+  return changed;
+};
+
+const bySize = <T>(items: Iterable<T>, sizeOf: (item: T) => number): Map<number, T[]> => {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const size = sizeOf(item);
+    const group = groups.get(size);
+    if (group) group.push(item);
+    else groups.set(size, [item]);
+  }
+  return groups;
 };
 
 const DAY_SECONDS = 86_400;
 
 /**
  * What the retention policy deletes now. Only archived messages (in `seen`) are ever chosen;
- * a rule's keepOnServer / deleteFromServer wins over the policy; duplicated UIDLs are never
- * deleted (which of them is archived is unknowable).
+ * a rule's keepOnServer / deleteFromServer wins over the policy; an ambiguous UIDL is never
+ * deleted (which of its messages a DELE would remove is unknowable).
  */
 export const selectDeletions = (
   listing: Listing,
@@ -57,7 +144,7 @@ export const selectDeletions = (
 ): ServerMessage[] =>
   listing.messages.filter((message) => {
     const entry = seen.get(message.uidl);
-    if (!entry || listing.duplicates.has(message.uidl)) return false;
+    if (!entry || isAmbiguous(listing, message.uidl, entry)) return false;
     if (entry.s === 'k') return false;
     if (entry.s === 'd') return true;
     if (retention === 'keep') return false;

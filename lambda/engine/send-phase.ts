@@ -11,7 +11,11 @@ import {
   type MailboxState,
   type PendingMessage,
 } from './ledger-types.js';
-import { decodeRecord, encodeRecord, type MessageRecord } from './message-record.js';
+import {
+  encodeRecord,
+  type MessageRecord,
+  readRecord as readStoredRecord,
+} from './message-record.js';
 import type { RunContext } from './run-context.js';
 import {
   ACCOUNT_PAUSE_MS,
@@ -77,10 +81,9 @@ const compose = async (
 /** Records written at once when their sends are final. */
 const FINALIZE_CONCURRENCY = 8;
 
-const readRecord = async (ctx: RunContext, id: string): Promise<MessageRecord | null> => {
-  const stored = await ctx.store.getDocument(ctx.layout.recordKey(id));
-  return stored ? decodeRecord(stored.body) : null;
-};
+/** A damaged record throws ESTORE naming it: its sends are not guessed at. */
+const readRecord = (ctx: RunContext, id: string): Promise<MessageRecord | null> =>
+  readStoredRecord(ctx.store, ctx.layout, id);
 
 /**
  * Copies the final outcome of each message's sends into its record, then drops the messages from

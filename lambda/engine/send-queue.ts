@@ -5,6 +5,8 @@ export interface QueuedMessage {
   readonly id: string;
   readonly uidl: string;
   readonly record: MessageRecord | null;
+  /** The place the fetch reserved for it (its message number), if any. */
+  readonly place?: number;
 }
 
 interface Slot {
@@ -21,36 +23,36 @@ interface Slot {
  */
 export class SendQueue {
   readonly #slots: Slot[] = [];
-  /** Reserved slots not yet settled, by UIDL (a run fetches each UIDL once). */
-  readonly #open = new Map<string, Slot>();
+  /** Reserved slots not yet settled, by message number (a UIDL may be listed twice). */
+  readonly #open = new Map<number, Slot>();
   readonly #ids = new Set<string>();
   #closed = false;
   #wake: (() => void) | null = null;
 
   /** Keeps the place of a message the fetch is about to archive. */
-  reserve(uidl: string): void {
+  reserve(place: number): void {
     if (this.#closed) return;
     const slot: Slot = { message: null, settled: false };
     this.#slots.push(slot);
-    this.#open.set(uidl, slot);
+    this.#open.set(place, slot);
   }
 
   /** A message with sends: into its reserved place, or at the end. */
   push(message: QueuedMessage): void {
     if (this.#closed || this.#ids.has(message.id)) return;
     this.#ids.add(message.id);
-    const slot = this.#open.get(message.uidl);
+    const slot = message.place === undefined ? undefined : this.#open.get(message.place);
     if (slot && !slot.message) slot.message = message;
     else this.#slots.push({ message, settled: true });
     this.#signal();
   }
 
   /** The fetch is done with this message, whether or not it had sends. */
-  settle(uidl: string): void {
-    const slot = this.#open.get(uidl);
+  settle(place: number): void {
+    const slot = this.#open.get(place);
     if (!slot) return;
     slot.settled = true;
-    this.#open.delete(uidl);
+    this.#open.delete(place);
     this.#signal();
   }
 

@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, unlink } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { type FileHandle, lstat, open, readdir, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { errorMessage, isPopfwdError, PopfwdError } from '../errors.js';
 import { RESERVED_SEGMENT_PREFIX } from './key.js';
@@ -8,8 +9,52 @@ import { RESERVED_SEGMENT_PREFIX } from './key.js';
 export const TEMP_PREFIX = `${RESERVED_SEGMENT_PREFIX}tmp.`;
 export const LOCK_PREFIX = `${RESERVED_SEGMENT_PREFIX}lock.`;
 
+/** This host, short and file-name safe, in temp file names. */
+const HOST_TAG = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+
+/**
+ * A fresh temp file name in `dir`: `.popfwd.tmp.<host>.<pid>.<random>`, so a later run can tell a
+ * file whose writer died (killed mid-write) from one a live run is still writing.
+ */
 export const tempPath = (dir: string): string =>
-  join(dir, TEMP_PREFIX + randomBytes(8).toString('hex'));
+  join(dir, `${TEMP_PREFIX}${HOST_TAG}.${process.pid}.${randomBytes(8).toString('hex')}`);
+
+/** Whether a process with this pid exists on this host (a zombie or one we may not signal does). */
+export const isProcessAlive = (pid: number): boolean => {
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return !hasErrno(error, 'ESRCH');
+  }
+};
+
+/**
+ * A temp file no live run can own: its writer ran on this host and is gone, or it is older than
+ * `maxAgeMs` (a writer on another host, a reused pid, a name from an older popfwd). A file being
+ * written keeps a fresh mtime, so age alone never takes a file from a live writer.
+ */
+export const isAbandonedTemp = (name: string, mtimeMs: number, maxAgeMs: number): boolean => {
+  if (Date.now() - mtimeMs > maxAgeMs) return true;
+  const [host, pid] = name.slice(TEMP_PREFIX.length).split('.');
+  return host === HOST_TAG && /^\d+$/.test(pid ?? '') && !isProcessAlive(Number(pid));
+};
+
+/**
+ * Removes abandoned temp files directly in `dir` (killed runs leave them). Best effort: a file
+ * that cannot be judged or removed stays for the next sweep.
+ */
+export const sweepTempFiles = async (dir: string, maxAgeMs: number): Promise<void> => {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(TEMP_PREFIX)) continue;
+    const path = join(dir, name);
+    const stats = await lstat(path).catch(() => undefined);
+    if (stats && !stats.isDirectory() && isAbandonedTemp(name, stats.mtimeMs, maxAgeMs))
+      await removeQuietly(path);
+  }
+};
 
 export interface TempFile {
   readonly path: string;

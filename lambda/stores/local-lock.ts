@@ -1,10 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { link, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { link, lstat, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PopfwdError } from '../errors.js';
-import { fsError, hasErrno, removeQuietly, tempPath } from './local-files.js';
+import {
+  fsError,
+  hasErrno,
+  isProcessAlive,
+  LOCK_PREFIX,
+  removeQuietly,
+  tempPath,
+} from './local-files.js';
 
 const HOST = hostname();
 
@@ -35,7 +42,7 @@ export const acquireLock = async (
     } catch (error) {
       if (!hasErrno(error, 'EEXIST')) throw fsError(error, 'lock', key);
     }
-    const broken = await breakIfStale(path, options.staleMs);
+    const broken = await breakIfStale(path, key, options.staleMs);
     if (Date.now() >= deadline) {
       throw new PopfwdError('ECONFLICT', `local store: ${key} is locked by another writer`, {
         context: { key, lock: path },
@@ -51,9 +58,13 @@ const releaseLock = async (path: string, token: string): Promise<void> => {
   if (current === token) await removeQuietly(path);
 };
 
-/** True when the lock is gone or was broken (acquire again now), false while it is held. */
-const breakIfStale = async (path: string, staleMs: number): Promise<boolean> => {
-  const observed = await readLock(path);
+/**
+ * True when the lock is gone or was broken (acquire again now), false while it is held. A lock
+ * popfwd did not write (a link, a directory, other content) throws: waiting for it would only end
+ * in a misleading "locked by another writer".
+ */
+const breakIfStale = async (path: string, key: string, staleMs: number): Promise<boolean> => {
+  const observed = await readLock(path, key);
   if (observed === undefined) return true;
   if (!isStale(observed.content, observed.mtimeMs, staleMs)) return false;
   // Move it aside atomically; if what we moved is not what we judged stale, put it back.
@@ -69,16 +80,38 @@ const breakIfStale = async (path: string, staleMs: number): Promise<boolean> => 
   return true;
 };
 
+/** What acquireLock writes: `<pid> <host> <token>` and a newline. */
+const LOCK_CONTENT = /^\d+ \S+ \S+\n$/;
+
 const readLock = async (
   path: string,
+  key: string,
 ): Promise<{ content: string; mtimeMs: number } | undefined> => {
-  try {
-    const [content, stats] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
-    return { content, mtimeMs: stats.mtimeMs };
-  } catch {
-    return undefined;
+  const stats = await lstat(path).catch(() => undefined);
+  if (stats === undefined) return undefined;
+  if (!stats.isFile()) {
+    const what = stats.isSymbolicLink()
+      ? 'a symbolic link'
+      : stats.isDirectory()
+        ? 'a directory'
+        : 'not a regular file';
+    throw foreignLock(path, key, what);
   }
+  const content = await readFile(path, 'utf8').catch(() => undefined);
+  if (content === undefined) return undefined;
+  // Empty: a writer between creating the file and writing its token.
+  if (content !== '' && !LOCK_CONTENT.test(content)) {
+    throw foreignLock(path, key, 'a file popfwd did not write');
+  }
+  return { content, mtimeMs: stats.mtimeMs };
 };
+
+const foreignLock = (path: string, key: string, what: string): PopfwdError =>
+  new PopfwdError(
+    'ESTORE',
+    `the lock file ${path} (for ${key}) is ${what}; if no popfwd run is working on this store, remove it`,
+    { retryable: false, context: { key, lock: path } },
+  );
 
 const isStale = (content: string, mtimeMs: number, staleMs: number): boolean => {
   if (Date.now() - mtimeMs > staleMs) return true;
@@ -86,12 +119,11 @@ const isStale = (content: string, mtimeMs: number, staleMs: number): boolean => 
   return host === HOST && pid !== undefined && !isProcessAlive(Number(pid));
 };
 
-const isProcessAlive = (pid: number): boolean => {
-  if (!Number.isInteger(pid) || pid <= 0) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return !hasErrno(error, 'ESRCH');
+/** Breaks the stale locks directly in `dir` (a killed run leaves its lock); foreign ones stay. */
+export const sweepLocks = async (dir: string, staleMs: number): Promise<void> => {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(LOCK_PREFIX)) continue;
+    await breakIfStale(join(dir, name), name, staleMs).catch(() => {});
   }
 };

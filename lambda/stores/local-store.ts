@@ -1,20 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Dirent } from 'node:fs';
-import {
-  type FileHandle,
-  link,
-  lstat,
-  mkdir,
-  open,
-  readdir,
-  rename,
-  stat,
-  unlink,
-} from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { type FileHandle, link, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { PopfwdError } from '../errors.js';
 import type { BlobStore, PutDocumentOptions, StoredDocument } from './blob-store.js';
-import { RESERVED_SEGMENT_PREFIX, validateKey, validatePrefix } from './key.js';
+import { validateKey, validatePrefix } from './key.js';
+import { collectKeys, createDirGuard, linkRefused } from './local-dirs.js';
 import {
   chunkWriter,
   createDirSyncer,
@@ -22,11 +13,11 @@ import {
   hasErrno,
   LOCK_PREFIX,
   removeQuietly,
-  TEMP_PREFIX,
+  sweepTempFiles,
   type TempFile,
   writeTempFile,
 } from './local-files.js';
-import { acquireLock, type ReleaseLock } from './local-lock.js';
+import { acquireLock, type ReleaseLock, sweepLocks } from './local-lock.js';
 import { copyInBatches, guardReadStream } from './stream-io.js';
 
 export interface LocalStoreOptions {
@@ -34,7 +25,10 @@ export interface LocalStoreOptions {
   readonly lockTimeoutMs?: number;
   /** A lock older than this is abandoned even if its process seems alive. @default 30000 */
   readonly lockStaleMs?: number;
-  /** Temp files left by a crash are removed by `list` once this old. @default 3600000 */
+  /**
+   * Temp files left by a crash are removed when their writer's process (on this host) is gone,
+   * or once this old (writers on other hosts). @default 3600000
+   */
   readonly tempMaxAgeMs?: number;
 }
 
@@ -53,19 +47,69 @@ export const createLocalStore = (root: string, options: LocalStoreOptions = {}):
   const tempMaxAgeMs = options.tempMaxAgeMs ?? 3_600_000;
   const pathOf = (key: string): string => join(base, ...validateKey(key).split('/'));
 
-  // Made once per store (one run), not once per write. A directory removed behind a running store
-  // fails its next write, and the next run makes it again.
-  const madeDirs = new Set<string>();
+  const guardDir = createDirGuard(base);
+  // Made, checked and swept once per store (one run), not once per write. A directory removed
+  // behind a running store fails its next write, and the next run makes it again.
+  const madeDirs = new Map<string, Promise<string>>();
   // Concurrent writes into one directory share its fsyncs (group commit).
   const syncDirEntries = createDirSyncer();
-  const prepareDir = async (path: string, key: string): Promise<string> => {
-    const dir = dirname(path);
-    if (madeDirs.has(dir)) return dir;
+  const makeDir = async (dir: string, key: string): Promise<string> => {
     await mkdir(dir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
       throw fsError(error, 'mkdir', key);
     });
-    madeDirs.add(dir);
+    if ((await guardDir(dir, key)) === 'absent') {
+      throw fsError(
+        Object.assign(new Error(`${dir} is not a directory`), { code: 'ENOTDIR' }),
+        'mkdir',
+        key,
+      );
+    }
+    // Temp files and locks of runs that were killed go before this run adds its own.
+    await sweepTempFiles(dir, tempMaxAgeMs);
+    await sweepLocks(dir, lockOptions.staleMs);
     return dir;
+  };
+  const prepareDir = (path: string, key: string): Promise<string> => {
+    const dir = dirname(path);
+    let made = madeDirs.get(dir);
+    if (!made) {
+      made = makeDir(dir, key);
+      madeDirs.set(dir, made);
+      made.catch(() => madeDirs.delete(dir));
+    }
+    return made;
+  };
+
+  /** An open regular file, or null when the key names nothing (or a directory). */
+  const openFile = async (path: string, key: string): Promise<FileHandle | null> => {
+    if ((await guardDir(dirname(path), key)) === 'absent') return null;
+    let handle: FileHandle | undefined;
+    try {
+      handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+      if ((await handle.stat()).isFile()) return handle;
+      await handle.close();
+      return null;
+    } catch (error) {
+      await handle?.close().catch(() => {});
+      if (hasErrno(error, 'ENOENT', 'ENOTDIR')) return null;
+      if (hasErrno(error, 'ELOOP')) throw linkRefused(base, path, key, 'file');
+      throw fsError(error, 'open', key);
+    }
+  };
+
+  const readDocument = async (path: string, key: string): Promise<StoredDocument | null> => {
+    const handle = await openFile(path, key);
+    if (handle === null) return null;
+    try {
+      // One descriptor gives a consistent (inode, bytes) pair: files are replaced, never rewritten.
+      const { ino } = await handle.stat({ bigint: true });
+      const body = await handle.readFile();
+      return { body, version: documentVersion(ino, body) };
+    } catch (error) {
+      throw fsError(error, 'read', key);
+    } finally {
+      await handle.close();
+    }
   };
 
   /** Hard-links a complete temp file under `path`, never replacing; false when `path` exists. */
@@ -209,8 +253,10 @@ export const createLocalStore = (root: string, options: LocalStoreOptions = {}):
     async *list(prefix) {
       validatePrefix(prefix);
       const start = prefix.slice(0, prefix.lastIndexOf('/') + 1);
+      const dir = join(base, ...start.split('/'));
+      if ((await guardDir(dir, prefix)) === 'absent') return;
       const keys: string[] = [];
-      await collectKeys(join(base, ...start.split('/')), start, prefix, keys, tempMaxAgeMs);
+      await collectKeys(base, dir, start, prefix, keys, tempMaxAgeMs);
       yield* keys.sort();
     },
   };
@@ -218,38 +264,9 @@ export const createLocalStore = (root: string, options: LocalStoreOptions = {}):
 
 const baseName = (path: string): string => path.slice(dirname(path).length + 1);
 
-/** An open regular file, or null when the key names nothing (or a directory). */
-const openFile = async (path: string, key: string): Promise<FileHandle | null> => {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(path, 'r');
-    if ((await handle.stat()).isFile()) return handle;
-    await handle.close();
-    return null;
-  } catch (error) {
-    await handle?.close().catch(() => {});
-    if (hasErrno(error, 'ENOENT', 'ENOTDIR')) return null;
-    throw fsError(error, 'open', key);
-  }
-};
-
+/** A stored file, not a link to one. */
 const isFile = async (path: string): Promise<boolean> =>
-  (await stat(path).catch(() => undefined))?.isFile() === true;
-
-const readDocument = async (path: string, key: string): Promise<StoredDocument | null> => {
-  const handle = await openFile(path, key);
-  if (handle === null) return null;
-  try {
-    // One descriptor gives a consistent (inode, bytes) pair: files are replaced, never rewritten.
-    const { ino } = await handle.stat({ bigint: true });
-    const body = await handle.readFile();
-    return { body, version: documentVersion(ino, body) };
-  } catch (error) {
-    throw fsError(error, 'read', key);
-  } finally {
-    await handle.close();
-  }
-};
+  (await lstat(path).catch(() => undefined))?.isFile() === true;
 
 /**
  * Every write makes a new inode while the old one is still linked, so consecutive versions differ;
@@ -267,40 +284,3 @@ const writeAll = async (handle: FileHandle, body: Buffer, key: string): Promise<
 
 const conflict = (key: string, reason: string): PopfwdError =>
   new PopfwdError('ECONFLICT', `local store: ${key}: ${reason}`, { context: { key } });
-
-/** Walks `dir` (key prefix `dirKey`) for keys starting with `prefix`; sweeps abandoned temp files. */
-const collectKeys = async (
-  dir: string,
-  dirKey: string,
-  prefix: string,
-  keys: string[],
-  tempMaxAgeMs: number,
-): Promise<void> => {
-  let entries: Dirent[];
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    if (hasErrno(error, 'ENOENT', 'ENOTDIR')) return;
-    throw fsError(error, 'list', dirKey);
-  }
-  for (const entry of entries) {
-    if (entry.name.startsWith(RESERVED_SEGMENT_PREFIX)) {
-      if (entry.name.startsWith(TEMP_PREFIX)) await sweepTemp(join(dir, entry.name), tempMaxAgeMs);
-      continue;
-    }
-    const key = dirKey + entry.name;
-    if (entry.isDirectory()) {
-      const childPrefix = `${key}/`;
-      if (childPrefix.startsWith(prefix) || prefix.startsWith(childPrefix)) {
-        await collectKeys(join(dir, entry.name), childPrefix, prefix, keys, tempMaxAgeMs);
-      }
-    } else if (entry.isFile() && key.startsWith(prefix)) {
-      keys.push(key);
-    }
-  }
-};
-
-const sweepTemp = async (path: string, maxAgeMs: number): Promise<void> => {
-  const stats = await lstat(path).catch(() => undefined);
-  if (stats !== undefined && Date.now() - stats.mtimeMs > maxAgeMs) await removeQuietly(path);
-};

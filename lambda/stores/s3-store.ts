@@ -13,6 +13,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import type { BlobStore, PutDocumentOptions } from './blob-store.js';
 import { normalizePrefix, validateKey, validatePrefix } from './key.js';
+import { sweepTempFiles } from './local-files.js';
 import { isConditionalConflict, isNoSuchKey, isPreconditionFailed, s3Error } from './s3-errors.js';
 import { discardSpooled, type Spooled, spool } from './spool.js';
 import { guardReadStream } from './stream-io.js';
@@ -33,6 +34,11 @@ export interface S3StoreOptions {
   readonly spoolDir?: string;
   /** Upload attempts when S3 answers 409 ConditionalRequestConflict. @default 3 */
   readonly conflictAttempts?: number;
+  /**
+   * Spool files a killed run left in `spoolDir` are removed when their process is gone, or once
+   * this old. @default 3600000
+   */
+  readonly spoolMaxAgeMs?: number;
 }
 
 const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -54,6 +60,12 @@ export const createS3Store = (options: S3StoreOptions): BlobStore => {
   const queueSize = options.queueSize ?? 2;
   const spoolDir = options.spoolDir ?? tmpdir();
   const conflictAttempts = options.conflictAttempts ?? 3;
+  // A warm Lambda keeps /tmp: spool files of an invocation killed at its timeout would pile up.
+  let swept: Promise<void> | undefined;
+  const sweepSpool = () => {
+    swept ??= sweepTempFiles(spoolDir, options.spoolMaxAgeMs ?? 3_600_000);
+    return swept;
+  };
   const objectKey = (key: string): string => base + validateKey(key);
 
   const call = async <T>(operation: string, key: string, run: () => Promise<T>): Promise<T> => {
@@ -96,6 +108,7 @@ export const createS3Store = (options: S3StoreOptions): BlobStore => {
 
     async create(key, body, createOptions = {}) {
       const objectName = objectKey(key);
+      await sweepSpool();
       const spooled = await spool(body, partSize, spoolDir, key);
       try {
         for (let attempt = 1; ; attempt++) {

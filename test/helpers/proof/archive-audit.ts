@@ -6,14 +6,18 @@ import { readAll } from '../streams.js';
 /**
  * Checks the archive against an independent snapshot of the mailbox (UIDL → the bytes RETR
  * delivered, read before popfwd touched it). Works on any BlobStore, so the same audit serves
- * the local directory and the S3 fake.
+ * the local directory and the S3 fake. Messages with identical bytes are archived once, under
+ * the key of the first one popfwd read: each of them counts as archived when that copy exists.
  */
 export interface ArchiveAudit {
-  /** UIDLs neither on the server nor byte-exact under their key: lost mail. */
+  /** UIDLs neither on the server nor byte-exact in the archive: lost mail. */
   readonly lost: readonly string[];
   /** UIDLs whose bytes are held by more raw objects than there are such messages. */
   readonly archivedTwice: readonly string[];
-  /** Snapshot messages byte-exact under the key derived from their UIDL. */
+  /**
+   * Snapshot messages byte-exact under the key derived from their UIDL, or (identical bytes
+   * shared with another snapshot message) under that message's key.
+   */
   readonly exact: number;
   /** Raw objects in the archive. */
   readonly rawObjects: number;
@@ -54,10 +58,12 @@ export const auditArchive = async (input: AuditInput): Promise<ArchiveAudit> => 
   let exact = 0;
   for (const [uidl, bytes] of input.snapshot) {
     const archived = stored.get(layout.rawKey(layout.idFor(uidl)));
-    const isExact = archived?.equals(bytes) === true;
+    const digest = sha256(bytes);
+    const shared = (messagesPerDigest.get(digest) ?? 0) > 1;
+    const isExact =
+      archived?.equals(bytes) === true || (shared && (objectsPerDigest.get(digest) ?? 0) > 0);
     if (isExact) exact += 1;
     if (!isExact && !onServer.has(uidl)) lost.push(uidl);
-    const digest = sha256(bytes);
     if ((objectsPerDigest.get(digest) ?? 0) > (messagesPerDigest.get(digest) ?? 0))
       archivedTwice.push(uidl);
   }
@@ -72,11 +78,27 @@ export const auditArchive = async (input: AuditInput): Promise<ArchiveAudit> => 
 export const goneUnarchived = async (input: AuditInput): Promise<string[]> => {
   const layout = mailboxLayout(input.address);
   const onServer = new Set(input.onServer);
+  const messagesPerDigest = countBy([...input.snapshot.values()].map(sha256));
+  let archivedDigests: Set<string> | undefined;
   const gone: string[] = [];
   for (const [uidl, bytes] of input.snapshot) {
     if (onServer.has(uidl)) continue;
     const archived = await readStored(input.store, layout.rawKey(layout.idFor(uidl)));
-    if (!archived?.equals(bytes)) gone.push(uidl);
+    if (archived?.equals(bytes)) continue;
+    // Identical bytes of another message are archived once, under that message's key.
+    if ((messagesPerDigest.get(sha256(bytes)) ?? 0) > 1) {
+      archivedDigests ??= await digestsOf(input.store, layout.rawPrefix);
+      if (archivedDigests.has(sha256(bytes))) continue;
+    }
+    gone.push(uidl);
   }
   return gone;
+};
+
+const digestsOf = async (store: BlobStore, prefix: string): Promise<Set<string>> => {
+  const digests = new Set<string>();
+  for await (const key of store.list(prefix)) {
+    digests.add(sha256((await readStored(store, key)) ?? Buffer.alloc(0)));
+  }
+  return digests;
 };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -64,6 +65,7 @@ const rules: ConfigInput['rules'] = [
   },
 ];
 
+/** Records by the SHA-256 of their bytes: identical messages share one. */
 const recordsOf = async (
   store: ReturnType<typeof createLocalStore>,
   address: string,
@@ -72,10 +74,12 @@ const recordsOf = async (
   for await (const key of store.list(mailboxLayout(address).recordsPrefix)) {
     const record = decodeRecord((await store.getDocument(key))?.body ?? Buffer.alloc(0));
     if (!record) throw new Error(`${key} is not a message record`);
-    records.set(record.meta.uidl, record);
+    records.set(record.meta.sha256, record);
   }
   return records;
 };
+
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 describeWithDovecot('hostile input through Dovecot', () => {
   let dovecot: DovecotInstance;
@@ -134,6 +138,10 @@ describeWithDovecot('hostile input through Dovecot', () => {
       uidls.map((uidl, index) => [uidl, dovecotWireBody(stored[index] as Buffer)]),
     );
 
+    // The corpus holds a few messages whose bytes Dovecot serves identically (an empty message
+    // and one of a bare CRLF): those are archived, and acted on, once.
+    const distinct = new Set([...snapshot.values()].map(sha256)).size;
+
     const child = await runPopfwd();
 
     if (child.code !== 0) throw new Error(`popfwd failed (${child.code}):\n${child.stderr}`);
@@ -142,7 +150,8 @@ describeWithDovecot('hostile input through Dovecot', () => {
     expect(stored.length).toBeGreaterThanOrEqual(100);
     expect(child.summary).toMatchObject({
       fetched: stored.length,
-      archived: stored.length,
+      archived: distinct,
+      alreadyArchived: stored.length - distinct,
       remaining: 0,
     });
     expect(audit).toMatchObject({ exact: stored.length, lost: [], archivedTwice: [] });
@@ -156,8 +165,8 @@ describeWithDovecot('hostile input through Dovecot', () => {
     ).toEqual([]);
 
     const records = await recordsOf(store, ADDRESS);
-    const rulesOutcome = [...snapshot.keys()].map((uidl) => {
-      const rules = records.get(uidl)?.rules;
+    const rulesOutcome = [...snapshot].map(([uidl, bytes]) => {
+      const rules = records.get(sha256(bytes))?.rules;
       if (!rules) return `${uidl}: no record`;
       if (rules.status === 'evaluated') return 'evaluated';
       return rules.error ? 'failed, with a reason' : `${uidl}: failed without a reason`;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SeenEntry } from '../../../lambda/engine/ledger-types.js';
 import {
   buildListing,
+  copiesAfter,
   selectDeletions,
   selectNew,
   selectVanished,
@@ -16,6 +17,10 @@ const listing = (...uidls: string[]) =>
     new Map(uidls.map((_, index) => [index + 1, 1000 * (index + 1)])),
   );
 
+const ID_A = 'a'.repeat(32);
+const ID_B = 'b'.repeat(32);
+const ID_C = 'c'.repeat(32);
+
 const seen = (entries: Record<string, SeenEntry>) => new Map(Object.entries(entries));
 
 describe('selectNew', () => {
@@ -27,9 +32,113 @@ describe('selectNew', () => {
     ]);
   });
 
-  it('fetches a UIDL the server lists twice only once', () => {
+  it('fetches every message of a UIDL the server lists twice, marked ambiguous', () => {
     const result = selectNew(listing('a', 'a', 'b'), seen({}));
-    expect(result.map((message) => message.n)).toEqual([1, 3]);
+    expect(result).toEqual([
+      { n: 1, uidl: 'a', size: 1000, ambiguous: true },
+      { n: 2, uidl: 'a', size: 2000, ambiguous: true },
+      { n: 3, uidl: 'b', size: 3000 },
+    ]);
+  });
+
+  it('reads an ambiguous UIDL again only at a size with fewer archived copies than listed', () => {
+    const sized = (...sizes: number[]) =>
+      buildListing(
+        sizes.map((_, index) => ({ n: index + 1, uidl: 'dup' })),
+        new Map(sizes.map((size, index) => [index + 1, size])),
+      );
+    const archived = seen({ dup: { t: daysAgo(1), c: [[ID_A, 100]] } });
+
+    expect(selectNew(sized(100), archived)).toEqual([]);
+    expect(selectNew(sized(100, 200), archived).map((message) => message.n)).toEqual([2]);
+    expect(selectNew(sized(100, 100), archived).map((message) => message.n)).toEqual([1, 2]);
+  });
+
+  it('fetches all copies of a UIDL archived before it turned ambiguous', () => {
+    const result = selectNew(listing('a', 'a'), seen({ a: { t: daysAgo(1) } }));
+    expect(result.map((message) => message.n)).toEqual([1, 2]);
+  });
+});
+
+describe('copiesAfter', () => {
+  const dup = (...sizes: number[]) =>
+    buildListing(
+      sizes.map((_, index) => ({ n: index + 1, uidl: 'dup' })),
+      new Map(sizes.map((size, index) => [index + 1, size])),
+    );
+
+  it('records each copy read in this run with its LIST size', () => {
+    const result = copiesAfter(
+      dup(100, 200),
+      seen({}),
+      new Map([
+        [1, ID_A],
+        [2, ID_B],
+      ]),
+      NOW,
+    );
+    expect(result).toEqual([
+      [
+        'dup',
+        {
+          t: Math.floor(NOW / 1000),
+          c: [
+            [ID_A, 100],
+            [ID_B, 200],
+          ],
+        },
+      ],
+    ]);
+  });
+
+  it('counts a copy read again once, and keeps two listed copies with identical bytes', () => {
+    const before = seen({ dup: { t: 1, c: [[ID_A, 100]] } });
+    const again = copiesAfter(dup(100, 100), before, new Map([[1, ID_A]]), NOW);
+    const twins = copiesAfter(
+      dup(100, 100),
+      before,
+      new Map([
+        [1, ID_A],
+        [2, ID_A],
+      ]),
+      NOW,
+    );
+    expect(again).toEqual([]);
+    expect(twins).toEqual([
+      [
+        'dup',
+        {
+          t: 1,
+          c: [
+            [ID_A, 100],
+            [ID_A, 100],
+          ],
+        },
+      ],
+    ]);
+  });
+
+  it('forgets copies that left the server, so a newcomer of the same size is read', () => {
+    const before = seen({
+      dup: {
+        t: 1,
+        c: [
+          [ID_A, 100],
+          [ID_B, 100],
+          [ID_C, 300],
+        ],
+      },
+    });
+    const trimmed = copiesAfter(dup(100), before, new Map(), NOW);
+    expect(trimmed).toEqual([['dup', { t: 1, c: [[ID_A, 100]] }]]);
+    const after = seen(Object.fromEntries(trimmed));
+    expect(selectNew(dup(100, 100), after).map((message) => message.n)).toEqual([1, 2]);
+  });
+
+  it('leaves a plain entry alone until one of its copies is read', () => {
+    expect(copiesAfter(dup(100, 100), seen({ dup: { t: 1, id: ID_A } }), new Map(), NOW)).toEqual(
+      [],
+    );
   });
 });
 
@@ -51,6 +160,14 @@ describe('selectDeletions', () => {
   it('deletes messages archived at least N days ago with deleteAfterDays', () => {
     const result = selectDeletions(listing('a', 'b', 'c'), archived, { deleteAfterDays: 7 }, NOW);
     expect(result.map((message) => message.uidl)).toEqual(['a']);
+  });
+
+  it('never deletes an ambiguous UIDL, listed twice now or recorded with copies', () => {
+    const archivedCopies = seen({
+      a: { t: daysAgo(10) },
+      b: { t: daysAgo(10), c: [[ID_A, 2000]] },
+    });
+    expect(selectDeletions(listing('a', 'a', 'b'), archivedCopies, 'delete', NOW)).toEqual([]);
   });
 
   it('lets keepOnServer and deleteFromServer override the policy', () => {

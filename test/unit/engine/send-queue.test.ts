@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { type QueuedMessage, SendQueue } from '../../../lambda/engine/send-queue.js';
 
-const message = (uidl: string, id = `id-${uidl}`): QueuedMessage => ({ id, uidl, record: null });
+/** Places are message numbers; here a, b, c … are messages 1, 2, 3 … unless told. */
+const placeOf = (uidl: string) => uidl.charCodeAt(0) - 96;
+const message = (uidl: string, id = `id-${uidl}`, place = placeOf(uidl)): QueuedMessage => ({
+  id,
+  uidl,
+  record: null,
+  place,
+});
 
 /** Takes everything the queue hands out until it ends. */
 const drain = async (queue: SendQueue): Promise<string[]> => {
@@ -13,15 +20,15 @@ const drain = async (queue: SendQueue): Promise<string[]> => {
 describe('SendQueue', () => {
   it('hands messages out in the order their places were reserved, whatever order they finish in', async () => {
     const queue = new SendQueue();
-    for (const uidl of ['a', 'b', 'c']) queue.reserve(uidl);
+    for (const place of [1, 2, 3]) queue.reserve(place);
     const taken = drain(queue);
 
     queue.push(message('c'));
-    queue.settle('c');
+    queue.settle(3);
     queue.push(message('a'));
-    queue.settle('a');
+    queue.settle(1);
     queue.push(message('b'));
-    queue.settle('b');
+    queue.settle(2);
     queue.close();
 
     expect(await taken).toEqual(['a', 'b', 'c']);
@@ -29,12 +36,12 @@ describe('SendQueue', () => {
 
   it('skips a reserved place settled without sends, without waiting for later ones', async () => {
     const queue = new SendQueue();
-    queue.reserve('a');
-    queue.reserve('b');
+    queue.reserve(1);
+    queue.reserve(2);
     const iterator = queue.take();
     const first = iterator.next();
 
-    queue.settle('a');
+    queue.settle(1);
     queue.push(message('b'));
 
     expect((await first).value).toMatchObject({ uidl: 'b' });
@@ -42,8 +49,8 @@ describe('SendQueue', () => {
 
   it('waits for the head of the queue before handing out a later message', async () => {
     const queue = new SendQueue();
-    queue.reserve('a');
-    queue.reserve('b');
+    queue.reserve(1);
+    queue.reserve(2);
     queue.push(message('b'));
     let handed: string | null = null;
     const first = queue
@@ -64,7 +71,7 @@ describe('SendQueue', () => {
   it('appends a message pushed without a reserved place, and each message id once', async () => {
     const queue = new SendQueue();
     queue.push(message('earlier'));
-    queue.reserve('a');
+    queue.reserve(1);
     queue.push(message('a'));
     queue.push(message('a'));
     queue.push(message('late'));
@@ -73,10 +80,29 @@ describe('SendQueue', () => {
     expect(await drain(queue)).toEqual(['earlier', 'a', 'late']);
   });
 
+  it('keeps one place per message when the server lists a UIDL twice', async () => {
+    const queue = new SendQueue();
+    queue.reserve(1);
+    queue.reserve(2);
+    const ids: string[] = [];
+    const taken = (async () => {
+      for await (const item of queue.take()) ids.push(item.id);
+    })();
+
+    queue.push(message('dup', 'second', 2));
+    queue.settle(2);
+    queue.push(message('dup', 'first', 1));
+    queue.settle(1);
+    queue.close();
+    await taken;
+
+    expect(ids).toEqual(['first', 'second']);
+  });
+
   it('ends at close even with a place still reserved, and ignores pushes after it', async () => {
     const queue = new SendQueue();
     queue.push(message('a'));
-    queue.reserve('b');
+    queue.reserve(2);
     queue.close();
     queue.push(message('b'));
 

@@ -1,5 +1,16 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -204,5 +215,39 @@ describe('createLocalStore', () => {
     await impatient.putDocument('state/m.json', Buffer.from('fresh'));
 
     expect(await readBytes(impatient, 'state/m.json')).toEqual(Buffer.from('fresh'));
+  });
+
+  it('reports a lock file that is a symbolic link at once, without waiting or removing it', async () => {
+    await store.putDocument('state/m.json', Buffer.from('1'));
+    const lock = join(data, 'state/.popfwd.lock.m.json');
+    await symlink('/nonexistent/lock', lock);
+
+    const write = createLocalStore(data).putDocument('state/m.json', Buffer.from('2'));
+
+    await expect(write).rejects.toThrow(
+      `the lock file ${lock} (for state/m.json) is a symbolic link; if no popfwd run is working on this store, remove it`,
+    );
+    expect((await lstat(lock)).isSymbolicLink()).toBe(true);
+    expect(await readFile(join(data, 'state/m.json'), 'utf8')).toBe('1');
+  });
+
+  it('reads no key through a symbolic link, whether a folder or the file itself', async () => {
+    const outside = join(root, 'outside');
+    await mkdir(outside);
+    await writeFile(join(outside, 'secret.eml'), "not popfwd's");
+    await mkdir(join(data, 'm'), { recursive: true });
+    await symlink(outside, join(data, 'm/raw'));
+    await mkdir(join(data, 'n'));
+    await symlink(join(outside, 'secret.eml'), join(data, 'n/a.eml'));
+
+    for (const key of ['m/raw/secret.eml', 'n/a.eml']) {
+      await expect(store.read(key)).rejects.toSatisfy(
+        (error) => hasCode(error, 'ESTORE') && String(error).includes('is a symbolic link'),
+      );
+    }
+    await expect(store.create('m/raw/new.eml', sourceOf('x'))).rejects.toSatisfy((error) =>
+      hasCode(error, 'ESTORE'),
+    );
+    expect(await readdir(outside)).toEqual(['secret.eml']);
   });
 });
