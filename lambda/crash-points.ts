@@ -14,6 +14,8 @@ export const CRASH_POINTS = [
   'after-claim',
   /** A lost state.json was rebuilt from the records and saved with the lease; nothing else ran. */
   'after-rebuild',
+  /** A checkpoint saved state.json (with the sends it planned); uidls.json is not saved yet. */
+  'mid-checkpoint',
   /** The ledger says "sending"; the SMTP transaction has not started. */
   'before-send',
   /** The SMTP server accepted the message; the ledger still says "sending". */

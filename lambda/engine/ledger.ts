@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { crashPoint } from '../crash-points.js';
 import { hasCode, PopfwdError } from '../errors.js';
 import type { BlobStore } from '../stores/blob-store.js';
 import type { MailboxLayout } from './layout.js';
@@ -217,9 +218,17 @@ export class Ledger {
     });
   }
 
-  /** Writes whatever changed: the seen index first, so state never points past it. */
+  /**
+   * Writes whatever changed: the state first. A state ahead of the seen index costs one re-read
+   * (the message is matched to its record and its sends are left to the state); a seen index
+   * ahead of the state would mark messages seen whose planned sends only memory knew.
+   */
   async checkpoint(): Promise<void> {
-    if (this.#seenChanges !== this.#seenSaved) await this.saveSeen();
-    if (this.#stateChanges !== this.#stateSaved) await this.saveState();
+    const seenChanged = this.#seenChanges !== this.#seenSaved;
+    if (this.#stateChanges !== this.#stateSaved) {
+      await this.saveState();
+      if (seenChanged) crashPoint('mid-checkpoint');
+    }
+    if (seenChanged) await this.saveSeen();
   }
 }

@@ -49,6 +49,7 @@ const KILLS: readonly {
   { point: 'after-archive', hit: 4 },
   { point: 'after-claim', hit: 4 },
   { point: 'after-rebuild', hit: 1, loseState: true },
+  { point: 'mid-checkpoint', hit: 1 },
   { point: 'before-send', hit: 3 },
   { point: 'after-smtp', hit: 3 },
   { point: 'after-dele', hit: 1 },

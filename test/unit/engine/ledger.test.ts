@@ -73,4 +73,33 @@ describe('Ledger', () => {
     expect((await stored(inner)).sends.count).toBe(1);
     expect(ledger.dirty).toBe(false);
   });
+
+  it('never marks a message seen before the state that holds its planned sends is saved', async () => {
+    // Prepare: a message seen with a send planned; the state write fails (a full disk, a 503)
+    const inner = memoryStore();
+    const written: string[] = [];
+    const store: BlobStore = {
+      ...inner,
+      location: inner.location,
+      putDocument: async (key, body, options) => {
+        written.push(key);
+        if (key === layout.stateKey) throw new Error('disk full');
+        return inner.putDocument(key, body, options);
+      },
+    };
+    const ledger = await Ledger.load(store, layout, 'alice@example.test');
+    ledger.markSeen('u1', { t: 1 });
+    ledger.updateState((state) => ({
+      ...state,
+      pending: { m1: { uidl: 'u1', since: '2026-12-01T00:00:00.000Z', actions: {} } },
+    }));
+
+    // Act
+    const checkpoint = ledger.checkpoint();
+
+    // Assess: the seen index is not written, so the next run reads u1 again and plans its sends
+    await expect(checkpoint).rejects.toThrow('disk full');
+    expect(written).toEqual([layout.stateKey]);
+    expect(await inner.getDocument(layout.seenKey)).toBeNull();
+  });
 });
