@@ -22,6 +22,7 @@ import {
   backoff,
   classifyFailure,
   countOpenSends,
+  dailyCapReached,
   isPaused,
   MAX_SEND_ATTEMPTS,
   nextUtcDay,
@@ -337,11 +338,7 @@ export const sendPhase = async (
             stopped = true;
             break;
           }
-          const { sends } = ledger.state;
-          if (
-            sends.day === utcDay(ctx.clock.now()) &&
-            sends.count >= config.limits.maxSendsPerDay
-          ) {
+          if (dailyCapReached(ledger.state, ctx.clock.now(), config.limits.maxSendsPerDay)) {
             counters.alerts.push({
               code: 'ESENDCAP',
               message: `the daily send cap (${config.limits.maxSendsPerDay}) is reached; the rest waits until tomorrow (UTC)`,

@@ -69,9 +69,20 @@ export const classifyFailure = (error: PopfwdError, action: SendAction): Failure
 export const isPaused = (state: MailboxState, now: number): boolean =>
   state.sendPause !== undefined && Date.parse(state.sendPause.until) > now;
 
+/** Sends made so far on the UTC day of `now`. */
+export const sendsToday = (state: MailboxState, now: number): number =>
+  state.sends.day === utcDay(now) ? state.sends.count : 0;
+
+/** Whether the daily cap allows no more sends today (a cap of 0 allows none on any day). */
+export const dailyCapReached = (
+  state: MailboxState,
+  now: number,
+  maxSendsPerDay: number,
+): boolean => sendsToday(state, now) >= maxSendsPerDay;
+
 /** Sends still to do, today's count and an account pause included: both are part of "due". */
 export const hasDueSends = (state: MailboxState, now: number, maxSendsPerDay: number): boolean => {
-  if (state.sends.day === utcDay(now) && state.sends.count >= maxSendsPerDay) return false;
+  if (dailyCapReached(state, now, maxSendsPerDay)) return false;
   if (isPaused(state, now)) return false;
   return Object.values(state.pending).some((message) =>
     Object.values(message.actions).some(
