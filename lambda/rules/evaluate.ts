@@ -2,6 +2,7 @@ import { carriesOurLoopMarker } from '../actions/loop-header.js';
 import type { VacationConfig } from '../config/schema.js';
 import type { BodyFacts, MessageMeta } from '../mail/message-meta.js';
 import { autoReplyDecision } from './auto-reply-policy.js';
+import { type EvaluationBudget, evaluationBudget, isBudgetError } from './budget.js';
 import { conditionNeedsBody } from './condition-schema.js';
 import { conditionMatches, type MatchContext, matchContext } from './match.js';
 import { hopLimitReason } from './message-traits.js';
@@ -26,6 +27,8 @@ export interface RuleInput {
   readonly vacation?: VacationConfig;
   /** Epoch ms, for the vacation window. */
   readonly now: number;
+  /** Time the rules may take on this message; RULE_LIMITS.maxEvaluationMs from now by default. */
+  readonly budget?: EvaluationBudget;
 }
 
 export const DEFAULT_REPLY_SUBJECT = 'Auto: {{subject}}';
@@ -50,7 +53,11 @@ interface Collected {
   notes: PlanNote[];
 }
 
-/** A rule whose test throws (it never should: patterns are checked at load) does not match. */
+/**
+ * A rule whose test throws (it never should: patterns are checked at load) does not match. A spent
+ * time budget is different: it propagates and fails the whole message, so a slow test can never
+ * turn a `discard` into a forward.
+ */
 const ruleMatches = (
   rule: RuleConfig,
   context: MatchContext,
@@ -60,6 +67,7 @@ const ruleMatches = (
   try {
     return rule.when === null || conditionMatches(rule.when, context);
   } catch (error) {
+    if (isBudgetError(error)) throw error;
     notes.push({
       reason: `${label(index, rule)} could not be evaluated (${(error as Error).message}); the rule did not match`,
     });
@@ -87,7 +95,12 @@ const collect = (rules: readonly RuleConfig[], input: RuleInput): Collected => {
     discardedBy: null,
     notes: inputNotes(rules, input),
   };
-  const context = matchContext(input.meta, input.body, ownerKeys(input.owner));
+  const context = matchContext(
+    input.meta,
+    input.body,
+    ownerKeys(input.owner),
+    input.budget ?? evaluationBudget(),
+  );
   for (const [index, rule] of rules.entries()) {
     if (!rule.enabled) continue;
     if (!input.body && ruleNeedsBody(rule)) {

@@ -278,7 +278,7 @@ describe('evaluateRules: what the rules could not see', () => {
     // Assess
     expect(plan.tags).toEqual([]);
     expect(plan.notes[0]?.reason).toMatch(
-      /^rules\[0\] "broken" could not be evaluated \(Invalid regular expression.*\); the rule did not match$/,
+      /^rules\[0\] "broken" could not be evaluated \(regex \/\(\/i: .*missing closing \).*\); the rule did not match$/,
     );
   });
 });
