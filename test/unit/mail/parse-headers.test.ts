@@ -280,16 +280,17 @@ describe('parseHeaderBlock: hostile input', () => {
     expect(parsed.from).toEqual([{ name: 'ceo@bank.example', address: 'attacker@evil.example' }]);
   });
 
-  it('drops an encoded word posing as the address itself unless it is a plain address', () => {
+  it('decodes an encoded local part, never an encoded word that brings its own domain', () => {
     const parsed = parseHeaderBlock(
       crlf(
-        'To: x <=?utf-8?Q?=22CEO=22_=3Cceo=40bank.example=3E?=>, y <=?utf-8?B?b2tAeC5leGFtcGxl?=>',
+        'To: x <=?utf-8?Q?=22CEO=22_=3Cceo=40bank.example=3E?=>, y <=?utf-8?B?b2tAeC5leGFtcGxl?=>, z <=?utf-8?B?b2s=?=@x.example>',
       ),
     );
 
     expect(parsed.to).toEqual([
       { name: 'x', address: '' },
-      { name: 'y', address: 'ok@x.example' },
+      { name: 'y', address: '' },
+      { name: 'z', address: 'ok@x.example' },
     ]);
   });
 
