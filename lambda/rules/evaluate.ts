@@ -78,7 +78,11 @@ const ruleMatches = (
 /** What the rules could not see: a broken header block or body. */
 const inputNotes = (rules: readonly RuleConfig[], input: RuleInput): PlanNote[] => [
   ...(input.meta.parseError
-    ? [{ reason: `${input.meta.parseError}: the rules saw empty header fields` }]
+    ? [
+        {
+          reason: `${input.meta.parseError}: the rules saw ${input.meta.headers.length > 0 ? 'only the fields before it' : 'empty header fields'}`,
+        },
+      ]
     : []),
   ...(input.body?.parseError && needsBody(rules)
     ? [{ reason: `${input.body.parseError}: body conditions saw what could be read` }]

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { HEADER_CAPTURE_LIMIT } from '../../../lambda/engine/message-tap.js';
 import {
   HEADER_LIMITS,
   headerBlockLength,
@@ -313,6 +314,32 @@ describe('parseHeaderBlock: hostile input', () => {
     expect(parsed.subject).toBe('first');
     expect(parsed.from).toEqual([]);
     expect(parsed.headers[1]?.value.length).toBeLessThan(HEADER_LIMITS.maxBytes);
+    expect(parsed.parseError).toBe(
+      'the header block is longer than 1 MiB; the fields after that were not read',
+    );
+  });
+
+  it('reads a From after 2,600 padding lines (past the old 256 KiB cap) and flags nothing', () => {
+    const padding = Array.from({ length: 2600 }, (_, i) => `X-Pad-${i}: ${'p'.repeat(90)}`);
+
+    const parsed = parseHeaderBlock(crlf(...padding, 'From: spammer@spam.example', 'Subject: s'));
+
+    expect(parsed.from).toEqual([{ name: '', address: 'spammer@spam.example' }]);
+    expect(parsed.subject).toBe('s');
+    expect(parsed.parseError).toBeUndefined();
+  });
+
+  it('captures as much header as it parses: a cut block is always flagged', () => {
+    expect(HEADER_LIMITS.maxBytes).toBe(HEADER_CAPTURE_LIMIT);
+  });
+
+  it('flags a header-only message that reaches the limit without a blank line', () => {
+    const parsed = parseHeaderBlock(
+      Buffer.from(`Subject: x\r\nX-Big: ${'x'.repeat(HEADER_LIMITS.maxBytes)}`),
+    );
+
+    expect(parsed.subject).toBe('x');
+    expect(parsed.parseError).toMatch(/longer than 1 MiB/);
   });
 
   it('parses a header block without a blank line (a truncated message)', () => {
