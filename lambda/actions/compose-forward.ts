@@ -1,3 +1,4 @@
+import { pipeline, type Readable } from 'node:stream';
 import type { Headers } from 'nodemailer';
 import { PopfwdError } from '../errors.js';
 import type { MessageMeta } from '../mail/message-meta.js';
@@ -18,6 +19,7 @@ import {
   quotedHeaderText,
   rfc5322Date,
 } from './forward-text.js';
+import { HeaderLineGuard } from './header-line-guard.js';
 import { foldedHeaderText, mailboxAddress, normalizedAddress } from './header-safety.js';
 import { extractInlineParts } from './inline-parts.js';
 import { LOOP_HEADER, loopMarker, loopMarkersToCarry } from './loop-header.js';
@@ -146,8 +148,8 @@ const resentBlock = (sender: SenderIdentity, to: readonly string[]): Buffer =>
   );
 
 /**
- * The original resent with its headers intact, only the envelope changed and the resent block on
- * top. SMTP DATA still normalises bare CR/LF to CRLF, so a binary original is not byte-exact here;
+ * The original resent with its header fields intact (line breaks hidden in them folded), only the
+ * envelope changed and the resent block on top. SMTP DATA still normalises bare CR/LF to CRLF, so a binary original is not byte-exact here;
  * 8BITMIME is asked for whenever the server offers it (harmless for 7-bit content). Outlook.com
  * checks the From header against the account, so a redirect there is likely refused with
  * SendAsDenied: attachment mode is the one that works everywhere.
@@ -157,10 +159,14 @@ const asRedirect = (
   sender: SenderIdentity,
   to: string[],
 ): OutgoingMail => ({
-  raw: originalStream(context.openOriginal, resentBlock(sender, to)),
+  raw: originalStream(() => guardedOriginal(context), resentBlock(sender, to)),
   messageId: sender.messageId,
   envelope: { from: sender.mailbox, to, use8BitMime: true },
 });
+
+/** The original with the line breaks its header block hides folded (header-line-guard.ts). */
+const guardedOriginal = async (context: ForwardContext): Promise<Readable> =>
+  pipeline(await context.openOriginal(), new HeaderLineGuard(), () => {});
 
 export const composeForward = async (
   action: ForwardAction,
