@@ -10,6 +10,7 @@ import {
   type SenderIdentity,
   senderIdentity,
 } from './compose-context.js';
+import { replyReferences } from './compose-reply.js';
 import {
   attachmentIntro,
   formatAddress,
@@ -60,10 +61,14 @@ const forwardBase = (original: MessageMeta, sender: SenderIdentity, to: string[]
   const originalFrom = foldedHeaderText(original.from.map(formatAddress).join(', '));
   if (originalFrom !== '') headers['X-Original-From'] = originalFrom;
   const replyTo = replyTargets(original);
+  // Threads the forward under the original; and when a forward comes back through a relay that
+  // strips X-Popfwd-Loop, our own id in its References still shows the loop (own-message-id.ts).
+  const references = replyReferences(original);
   return {
     from: sender.mailbox,
     to,
     ...(replyTo.length > 0 ? { replyTo } : {}),
+    ...(references.length > 0 ? { references } : {}),
     subject: forwardSubject(original.subject),
     messageId: sender.messageId,
     date: sender.date,

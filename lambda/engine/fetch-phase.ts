@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { actionMessageId } from '../actions/own-message-id.js';
 import { formatBytes } from '../config/units.js';
 import { errorMessage, hasCode, PopfwdError } from '../errors.js';
 import type { Log } from '../log.js';
@@ -17,15 +17,6 @@ import type { ServerMessage } from './selection.js';
 /** The seen index is saved this often during a long fetch, so a crash repeats little work. */
 const CHECKPOINT_EVERY_MESSAGES = 100;
 const CHECKPOINT_EVERY_MS = 30_000;
-
-/** A Message-ID per (message, action): every attempt of one send carries the same id. */
-export const actionMessageId = (mailbox: string, id: string, actionId: string): string => {
-  const digest = createHash('sha256')
-    .update(`${mailbox}\n${id}\n${actionId}`)
-    .digest('hex')
-    .slice(0, 32);
-  return `<popfwd.${digest}@${mailbox.split('@')[1] ?? 'popfwd.invalid'}>`;
-};
 
 const initialActions = (
   mailbox: string,
@@ -97,6 +88,11 @@ const recordNew = async (
   ctx.ledger.markSeen(message.uidl, seenEntry(ctx, message.uidl, id, meta.archivedAt, plan));
   if (Object.keys(actions).length > 0)
     track(ctx, id, { uidl: message.uidl, since: meta.archivedAt, actions }, record);
+  if (plan?.loop) {
+    // A loop the marker did not stop is the forwarding setup's fault: the owner has to know.
+    ctx.counters.alerts.push({ code: 'ELOOP', message: `${meta.uidl}: ${plan.loop}` });
+    log.warn('mail loop: nothing sent for this message', { reason: plan.loop });
+  }
   if (rules.status === 'failed') {
     ctx.counters.failed += 1;
     log.warn('rules failed; the message is archived and recorded as failed', {

@@ -1,11 +1,10 @@
-import { carriesOurLoopMarker } from '../actions/loop-header.js';
 import type { VacationConfig } from '../config/schema.js';
 import type { BodyFacts, MessageMeta } from '../mail/message-meta.js';
 import { autoReplyDecision } from './auto-reply-policy.js';
 import { type EvaluationBudget, evaluationBudget, isBudgetError } from './budget.js';
 import { conditionNeedsBody } from './condition-schema.js';
+import { loopReason } from './loop-evidence.js';
 import { conditionMatches, type MatchContext, matchContext } from './match.js';
-import { hopLimitReason } from './message-traits.js';
 import { type Owner, ownerKeys } from './owner.js';
 import type { ForwardMode, MessagePlan, PlanNote, SendAction, VacationAction } from './plan.js';
 import type { RuleAction, RuleConfig } from './schema.js';
@@ -221,12 +220,6 @@ const planSend = (planner: Planner, send: Collected['sends'][number]): void => {
   }
 };
 
-/** Loop control first: a message that is ours or circling gets nothing sent, whatever asked. */
-const loopReason = (input: RuleInput): string | null =>
-  carriesOurLoopMarker(input.meta, input.owner.address)
-    ? `it carries this mailbox's own X-Popfwd-Loop marker (${input.owner.address}): popfwd sent it, sending again would loop`
-    : hopLimitReason(input.meta);
-
 /** The id of the answer the top-level `vacation:` block (enabled: true) asks for. */
 export const GLOBAL_VACATION_ID = 'vacation:global';
 
@@ -244,14 +237,16 @@ export const evaluateRules = (rules: readonly RuleConfig[], input: RuleInput): M
     input.vacation?.enabled === true &&
     collected.discardedBy === null &&
     !collected.sends.some((send) => send.action.kind === 'vacation');
+  // Loop control first: a message that is ours or circling gets nothing sent, whatever asked.
+  const loop = collected.discardedBy ? null : loopReason(input.meta, input.owner.address);
   const blocked = collected.discardedBy
     ? `${collected.discardedBy} discards the message (the archive keeps it)`
-    : loopReason(input);
+    : loop;
+  const ids = [
+    ...collected.sends.map((send) => send.id),
+    ...(globalVacation ? [GLOBAL_VACATION_ID] : []),
+  ];
   if (blocked) {
-    const ids = [
-      ...collected.sends.map((send) => send.id),
-      ...(globalVacation ? [GLOBAL_VACATION_ID] : []),
-    ];
     for (const id of ids) planner.notes.push({ action: id, reason: `not sent: ${blocked}` });
   } else {
     for (const send of collected.sends) planSend(planner, send);
@@ -264,5 +259,6 @@ export const evaluateRules = (rules: readonly RuleConfig[], input: RuleInput): M
     server: collected.server,
     discarded: collected.discardedBy !== null,
     notes: planner.notes,
+    ...(loop && ids.length > 0 ? { loop } : {}),
   };
 };

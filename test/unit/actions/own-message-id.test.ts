@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { normalizedMessageId } from '../../../lambda/actions/header-safety.js';
+import { actionMessageId, ownMessageKind } from '../../../lambda/actions/own-message-id.js';
+
+const ALICE = 'alice@example.test';
+
+describe('actionMessageId', () => {
+  it('is the same for the same action and differs between actions', () => {
+    const id = actionMessageId(ALICE, 'msg-1', 'forward:0.0');
+
+    expect(actionMessageId(ALICE, 'msg-1', 'forward:0.0')).toBe(id);
+    expect(actionMessageId(ALICE, 'msg-1', 'forward:0.1')).not.toBe(id);
+    expect(actionMessageId(ALICE, 'msg-2', 'forward:0.0')).not.toBe(id);
+  });
+
+  it('is a valid msg-id on the mailbox domain', () => {
+    const id = actionMessageId(ALICE, 'msg-1', 'reply:1.0');
+
+    expect(id).toMatch(/^<popfwd\.[0-9a-f]{32}\.r[0-9a-f]{10}@example\.test>$/);
+    expect(normalizedMessageId(id)).toBe(id);
+  });
+});
+
+describe('ownMessageKind', () => {
+  it.each([
+    ['forward:0.0', 'forward'],
+    ['reply:2.1', 'reply'],
+    ['vacation:global', 'reply'],
+  ])('knows its own %s id', (actionId, kind) => {
+    expect(ownMessageKind(actionMessageId(ALICE, 'm', actionId), ALICE)).toBe(kind);
+    expect(ownMessageKind(actionMessageId(ALICE, 'm', actionId), 'Alice@Example.TEST')).toBe(kind);
+  });
+
+  it.each([
+    ['another mailbox on the same domain', actionMessageId('bob@example.test', 'm', 'forward:0.0')],
+    ['the same local part elsewhere', actionMessageId('alice@other.example', 'm', 'forward:0.0')],
+    ['an old-style popfwd id', '<popfwd.0123456789abcdef0123456789abcdef@example.test>'],
+    ['anything else', '<lunch-1@partner.example>'],
+  ])('does not take %s for its own', (_, id) => {
+    expect(ownMessageKind(id, ALICE)).toBeNull();
+  });
+});
