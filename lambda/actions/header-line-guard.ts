@@ -33,26 +33,26 @@ export class HeaderLineGuard extends Transform {
   }
 
   /** Body bytes: only a bare CR changes (to a space); a chunk without one is passed as is. */
-  #body(chunk: Buffer): Buffer {
-    let copy: Buffer | null = null;
+  #body(input: Buffer): Buffer {
+    let bytes = input;
     if (this.#pendingCr) {
       this.#pendingCr = false;
-      if (chunk[0] !== LF) {
-        copy = Buffer.concat([Buffer.from([SPACE]), chunk]);
-        chunk = copy;
-      } else chunk = Buffer.concat([Buffer.from([CR]), chunk]);
+      bytes = Buffer.concat([Buffer.from([input[0] === LF ? CR : SPACE]), input]);
     }
-    for (let cr = chunk.indexOf(CR); cr !== -1; cr = chunk.indexOf(CR, cr + 1)) {
-      if (cr === chunk.length - 1) {
+    let copied = bytes !== input;
+    for (let cr = bytes.indexOf(CR); cr !== -1; cr = bytes.indexOf(CR, cr + 1)) {
+      if (cr === bytes.length - 1) {
         this.#pendingCr = true;
-        return chunk.subarray(0, cr);
+        return bytes.subarray(0, cr);
       }
-      if (chunk[cr + 1] === LF) continue;
-      copy ??= Buffer.from(chunk);
-      copy[cr] = SPACE;
-      chunk = copy;
+      if (bytes[cr + 1] === LF) continue;
+      if (!copied) {
+        bytes = Buffer.from(bytes);
+        copied = true;
+      }
+      bytes[cr] = SPACE;
     }
-    return chunk;
+    return bytes;
   }
 
   override _flush(callback: TransformCallback): void {

@@ -81,7 +81,13 @@ describe('a forwarding loop whose relay strips X-Popfwd-Loop', () => {
           retention: 'delete',
         },
         store: { dir: from.dir },
-        rules: [{ name: 'to the other', then: [{ forward: { to: [to.address], as: mode } }] }],
+        rules: [
+          {
+            name: 'to the other',
+            // biome-ignore lint/suspicious/noThenProperty: the config file's field is called `then`
+            then: [{ forward: { to: [to.address], as: mode } }],
+          },
+        ],
       },
       'loop-test.yaml',
     );
