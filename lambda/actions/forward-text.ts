@@ -64,9 +64,12 @@ export const quotedHeaderHtml = (original: MessageMeta): string => {
   return `<div>${escapeHtml(FORWARDED_MARKER)}<br>${lines.join('')}</div><br>`;
 };
 
-/** Puts `prefix` first inside the body of an HTML document, or in front of a fragment. */
+/**
+ * Puts `prefix` first inside the body of an HTML document, or in front of a fragment. The tag ends
+ * at the next `<` too: `[^>]*` would rescan the rest of a hostile `<body<body<body…` from each one.
+ */
 export const prependToHtml = (html: string, prefix: string): string => {
-  const body = /<body\b[^>]*>/i.exec(html);
+  const body = /<body\b[^<>]*>/i.exec(html);
   if (!body) return prefix + html;
   const at = body.index + body[0].length;
   return html.slice(0, at) + prefix + html.slice(at);

@@ -64,6 +64,17 @@ describe('quoted header block', () => {
   it('puts the block in front of an HTML fragment', () => {
     expect(prependToHtml('<p>hi</p>', '<div>Q</div>')).toBe('<div>Q</div><p>hi</p>');
   });
+
+  it('finds no body tag in a hostile run of unclosed <body in linear time', () => {
+    const html = '<body'.repeat(200_000);
+
+    const start = performance.now();
+    const out = prependToHtml(html, '<div>Q</div>');
+
+    // `<body\b[^>]*>` took about 5 s on a tenth of this
+    expect(performance.now() - start).toBeLessThan(2_000);
+    expect(out).toBe(`<div>Q</div>${html}`);
+  });
 });
 
 describe('attachmentIntro', () => {
