@@ -118,7 +118,7 @@ const escapeSequence = (scan: Scan, inClass: boolean): string => {
 
 /** `{2}`, `{2,}`, `{2,5}` whole; without the u flag a brace that starts none is a literal. */
 const quantifier = (scan: Scan): string => {
-  const match = QUANTIFIER.exec(scan.source.slice(scan.i, scan.i + 24));
+  const match = QUANTIFIER.exec(scan.source.slice(scan.i));
   if (!match) return '\\{';
   scan.i += match[0].length - 1;
   return match[0];

@@ -131,6 +131,63 @@ describe('compileLinearRegex: JavaScript meaning, RE2 engine', () => {
   });
 });
 
+describe('compileLinearRegex: agrees with JavaScript on ordinary patterns', () => {
+  const PATTERNS = [
+    'invoice\\s+no\\.?\\s*\\d+',
+    '^re:',
+    '^(re|fwd?):\\s*',
+    '\\bunsubscribe\\b',
+    '[a-z0-9._%+-]+@[a-z0-9.-]+\\.[a-z]{2,}',
+    '\\$\\d{1,3}(,\\d{3})*(\\.\\d\\d)?',
+    'order #?\\d{5,}',
+    '^\\s*$',
+    '(?:urgent|asap)!*$',
+    '[^\\x00-\\x7f]',
+    '\\W{3}',
+    'caf\\u00e9',
+    'a.c',
+    '^$',
+    '\\d{4}-\\d{2}-\\d{2}',
+    '(?<user>[^@\\s]+)@example\\.test',
+    'x{2,}?y',
+    '[\\]\\[]',
+  ];
+  const TEXTS = [
+    '',
+    'Invoice No. 12345',
+    'invoice  no 7',
+    'RE: lunch',
+    'Fwd:  hello',
+    'please Unsubscribe here',
+    'write to Alice.B+news@Example.test today',
+    'total $1,234.50 due',
+    'ORDER #123456',
+    '   \t ',
+    'do it ASAP!!!',
+    'café crème',
+    'abc\na\nc',
+    '2026-11-26',
+    'xxy',
+    '[x]',
+    'a\u00a0\u2003b',
+  ];
+  const cases = PATTERNS.flatMap((source) =>
+    ['i', '', 'im', 'is'].map((flags) => [source, flags] as const),
+  );
+
+  it.each(cases)('/%s/%s', (source, flags) => {
+    const js = new RegExp(source, flags);
+    const linear = compile(source, flags);
+
+    for (const text of TEXTS) {
+      expect({ text, match: linear.test(text, evaluationBudget(60_000)) }).toEqual({
+        text,
+        match: js.test(text),
+      });
+    }
+  });
+});
+
 describe('compileLinearRegex: what RE2 cannot do is a clear problem', () => {
   it.each([
     ['(a)\\1', /backreference/],
@@ -144,6 +201,7 @@ describe('compileLinearRegex: what RE2 cannot do is a clear problem', () => {
     ['\\01', /octal/],
     ['[\\S]', /\\S inside/],
     ['a{1001}', /linear-time engine \(RE2\): invalid repeat count/],
+    ['a{100000000000000000000000000000}', /linear-time engine \(RE2\): invalid repeat count/],
   ])('/%s/ is refused', (source, expected) => {
     expect(problem(source, '')).toMatch(expected);
   });
