@@ -12,11 +12,12 @@ export const forwardSubject = (originalSubject: string): string => {
   return FORWARD_PREFIX.test(subject) ? subject : `Fwd: ${subject}`;
 };
 
+/** `Name <address>`; a name without an address keeps its empty `<>`, so it never reads as one. */
 export const formatAddress = ({ name, address }: MailAddress): string => {
   const display = foldedHeaderText(name);
   const mailbox = foldedHeaderText(address);
   if (display === '') return mailbox;
-  return mailbox === '' ? display : `${display} <${mailbox}>`;
+  return mailbox === '' ? `${JSON.stringify(display)} <>` : `${display} <${mailbox}>`;
 };
 
 const formatAddresses = (addresses: readonly MailAddress[]): string =>

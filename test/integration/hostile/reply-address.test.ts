@@ -1,3 +1,4 @@
+import libmime from 'libmime';
 import { describe, expect, it } from 'vitest';
 import type { Pop3Message } from '../../../lambda/sandbox/pop3-server.js';
 import { OWNER, rulesYaml, useEngine } from '../engine/engine-fixture.js';
@@ -70,6 +71,9 @@ describe('replies go to an address, never to a display name', () => {
         reason: 'no reply: the message names no sender to answer',
       });
     }
+    const forward = sent.find((mail) => mail.raw.includes('Subject: Fwd: quoted-name'));
+    const originalFrom = /^X-Original-From: (.*)$/m.exec(forward?.raw.toString('latin1') ?? '');
+    expect(libmime.decodeWords(originalFrom?.[1]?.trim() ?? '')).toBe('"victim@evil.example" <>');
     const encoded = await mailbox.record('encoded-address');
     expect(encoded?.meta.from).toEqual([{ name: 'Mallory', address: '' }]);
     const emptyReplyTo = await mailbox.record('empty-reply-to');

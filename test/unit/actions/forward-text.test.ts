@@ -42,6 +42,14 @@ describe('quoted header block', () => {
     );
   });
 
+  it('shows a sender without an address as a quoted name with an empty <>', () => {
+    const text = quotedHeaderText(
+      metaFor({ from: [{ name: 'victim@evil.example', address: '' }] }),
+    );
+
+    expect(text).toContain('\nFrom: "victim@evil.example" <>\n');
+  });
+
   it('escapes markup from the original in the HTML block', () => {
     const html = quotedHeaderHtml(
       metaFor({
