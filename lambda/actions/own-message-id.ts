@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
  * X-Popfwd-Loop, but ids travel on: forwards carry the original's in References, redirects keep
  * ours in Resent-Message-ID. So when our own forward id comes back, the message is circling.
  *
- *   <popfwd.{32 hex: the action}.{f|r}{10 hex: the mailbox}@{the mailbox's domain}>
+ *   <popfwd.{24 hex: the action}.{f|r}{8 hex: the mailbox}@{the mailbox's domain}>
+ *
+ * (Short enough that `Message-ID: <…>` stays on one header line for the usual domains.)
  *
  * `f` marks a forward or redirect, `r` a reply or vacation reply: a person answering our
  * vacation reply quotes its id in In-Reply-To, and that is no loop.
@@ -15,20 +17,20 @@ export type OwnMessageKind = 'forward' | 'reply';
 
 const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/** Ten hex digits of the mailbox address: tells our ids from other popfwd mailboxes' on one domain. */
+/** Eight hex digits of the mailbox address: tells our ids from other popfwd mailboxes' on one domain. */
 const mailboxTag = (mailbox: string): string =>
-  sha256Hex(`popfwd-mailbox\n${mailbox.trim().toLowerCase()}`).slice(0, 10);
+  sha256Hex(`popfwd-mailbox\n${mailbox.trim().toLowerCase()}`).slice(0, 8);
 
 const domainOf = (mailbox: string): string => mailbox.split('@')[1] ?? 'popfwd.invalid';
 
 /** The Message-ID of one action's mail; `actionId` like `forward:0.1`, `reply:2.0`, `vacation:global`. */
 export const actionMessageId = (mailbox: string, id: string, actionId: string): string => {
-  const digest = sha256Hex(`${mailbox}\n${id}\n${actionId}`).slice(0, 32);
+  const digest = sha256Hex(`${mailbox}\n${id}\n${actionId}`).slice(0, 24);
   const kind = actionId.startsWith('forward:') ? 'f' : 'r';
   return `<popfwd.${digest}.${kind}${mailboxTag(mailbox)}@${domainOf(mailbox)}>`;
 };
 
-const OWN_ID = /^<?popfwd\.[0-9a-f]{32}\.([fr])([0-9a-f]{10})@([^<>\s]+?)>?$/i;
+const OWN_ID = /^<?popfwd\.[0-9a-f]{24}\.([fr])([0-9a-f]{8})@([^<>\s]+?)>?$/i;
 
 /** Whether `id` is one this mailbox sent, and for what; null for anyone else's. */
 export const ownMessageKind = (id: string, mailbox: string): OwnMessageKind | null => {

@@ -16,7 +16,7 @@ describe('actionMessageId', () => {
   it('is a valid msg-id on the mailbox domain', () => {
     const id = actionMessageId(ALICE, 'msg-1', 'reply:1.0');
 
-    expect(id).toMatch(/^<popfwd\.[0-9a-f]{32}\.r[0-9a-f]{10}@example\.test>$/);
+    expect(id).toMatch(/^<popfwd\.[0-9a-f]{24}\.r[0-9a-f]{8}@example\.test>$/);
     expect(normalizedMessageId(id)).toBe(id);
   });
 });
@@ -34,7 +34,7 @@ describe('ownMessageKind', () => {
   it.each([
     ['another mailbox on the same domain', actionMessageId('bob@example.test', 'm', 'forward:0.0')],
     ['the same local part elsewhere', actionMessageId('alice@other.example', 'm', 'forward:0.0')],
-    ['an old-style popfwd id', '<popfwd.0123456789abcdef0123456789abcdef@example.test>'],
+    ['an old-style popfwd id', '<popfwd.0123456789abcdef01234567@example.test>'],
     ['anything else', '<lunch-1@partner.example>'],
   ])('does not take %s for its own', (_, id) => {
     expect(ownMessageKind(id, ALICE)).toBeNull();
