@@ -89,7 +89,9 @@ const hideNameAts = (raw: string): string => {
 const tokenize = (raw: string): MailboxAddress[] => {
   const simple = SIMPLE_MAILBOX.exec(raw);
   if (simple) return [{ name: simple[1]?.trimEnd() ?? '', address: simple[2] ?? simple[3] ?? '' }];
-  return addressparser(hideNameAts(raw), { flatten: true }).map((entry) => ({
+  // A stand-in already in the field must not turn into an "@" on the way out.
+  const own = raw.replaceAll(HIDDEN_AT, '\uFFFD');
+  return addressparser(hideNameAts(own), { flatten: true }).map((entry) => ({
     ...entry,
     name: revealAts(entry.name ?? ''),
     address: revealAts(entry.address ?? ''),

@@ -104,6 +104,12 @@ describe('parseAddressList', () => {
     expect(parseAddressList(raw)).toEqual(expected);
   });
 
+  it('never turns a stand-in character the sender wrote into an "@"', () => {
+    expect(parseAddressList('"victim\uFDD0evil.example" <>')).toEqual([
+      { name: 'victim\uFFFDevil.example', address: '' },
+    ]);
+  });
+
   it('reads a long run of spaces in linear time', () => {
     const raw = `a${' '.repeat(200_000)}b`;
 
