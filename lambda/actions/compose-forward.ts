@@ -1,9 +1,9 @@
-import { pipeline, type Readable } from 'node:stream';
+import { pipeline, type Readable, Transform } from 'node:stream';
 import type { Headers } from 'nodemailer';
 import { PopfwdError } from '../errors.js';
 import type { MessageMeta } from '../mail/message-meta.js';
 import type { ForwardAction } from '../rules/plan.js';
-import { classifyBody } from './body-class.js';
+import { type BodyClass, createBodyClassifier } from './body-class.js';
 import {
   type ForwardContext,
   replyTargets,
@@ -26,6 +26,7 @@ import { extractInlineParts } from './inline-parts.js';
 import { LOOP_HEADER, loopMarker, loopMarkersToCarry } from './loop-header.js';
 import type { OutgoingMail } from './mailer.js';
 import { archiveReadError, originalStream } from './original-stream.js';
+import { createOwnForwardScan, type OwnForwardScan } from './own-message-id.js';
 
 /**
  * Builds the message a forward rule sends. Outlook.com refuses a From other than the account
@@ -78,12 +79,59 @@ const forwardBase = (original: MessageMeta, sender: SenderIdentity, to: string[]
   };
 };
 
-const openForScan = async (context: ForwardContext) => {
+/**
+ * A forward of a message that holds one of our own forwards (a relay attached it to a new message
+ * of its own) would feed a loop: refused, with the reason. Plan-time checks cannot see this; the
+ * archive is read here anyway.
+ */
+const refuseOwnForward = (scan: OwnForwardScan): void => {
+  const found = scan.found();
+  if (found === null) return;
+  throw new PopfwdError(
+    'ELOOP',
+    `the original carries ${found}…, the id of a forward this mailbox sent: it came back, sending again would loop`,
+    { retryable: false },
+  );
+};
+
+/** One pass over the original: how SMTP can carry it, and whether it holds our own forward. */
+const openForScan = async (context: ForwardContext): Promise<BodyClass> => {
+  const classifier = createBodyClassifier();
+  const scan = createOwnForwardScan(context.mailbox);
   try {
-    return await classifyBody(await context.openOriginal());
+    for await (const chunk of await context.openOriginal()) {
+      const bytes = chunk as Buffer;
+      classifier.update(bytes);
+      scan.update(bytes);
+    }
   } catch (error) {
     throw archiveReadError(error);
   }
+  refuseOwnForward(scan);
+  return classifier.result();
+};
+
+/**
+ * A pass-through that fails at the end of the original when it holds our own forward: streamed
+ * modes (inline, redirect) then stop before anything is sent (an SMTP transaction whose content
+ * fails never gets its final dot).
+ */
+const refusingOwnForward = (mailbox: string): Transform => {
+  const scan = createOwnForwardScan(mailbox);
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      scan.update(chunk);
+      done(null, chunk);
+    },
+    flush(done) {
+      try {
+        refuseOwnForward(scan);
+        done();
+      } catch (error) {
+        done(error as Error);
+      }
+    },
+  });
 };
 
 /**
@@ -121,7 +169,9 @@ const asInline = async (
   context: ForwardContext,
   base: OutgoingMail,
 ): Promise<OutgoingMail> => {
-  const parts = await extractInlineParts(context.openOriginal);
+  const parts = await extractInlineParts(async () =>
+    pipeline(await context.openOriginal(), refusingOwnForward(context.mailbox), () => {}),
+  );
   return {
     ...base,
     text: quotedHeaderText(original) + (parts.text ?? ''),
@@ -171,7 +221,12 @@ const asRedirect = (
 
 /** The original with the line breaks its header block hides folded (header-line-guard.ts). */
 const guardedOriginal = async (context: ForwardContext): Promise<Readable> =>
-  pipeline(await context.openOriginal(), new HeaderLineGuard(), () => {});
+  pipeline(
+    await context.openOriginal(),
+    refusingOwnForward(context.mailbox),
+    new HeaderLineGuard(),
+    () => {},
+  );
 
 export const composeForward = async (
   action: ForwardAction,

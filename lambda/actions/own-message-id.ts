@@ -41,3 +41,40 @@ export const ownMessageKind = (id: string, mailbox: string): OwnMessageKind | nu
   if (domain?.toLowerCase() !== domainOf(mailbox).toLowerCase()) return null;
   return kind?.toLowerCase() === 'f' ? 'forward' : 'reply';
 };
+
+/**
+ * Finds one of our own forward ids anywhere in a message's bytes, read chunk by chunk: in a
+ * forwarded original that a relay attached to a new message of its own (fresh Message-ID, no
+ * References), our id is still in the attached header. Looks for `.f{tag}@` (native search) and
+ * checks the `popfwd.{24 hex}` before it; keeps only the few bytes a match could straddle.
+ */
+export interface OwnForwardScan {
+  update(chunk: Buffer): void;
+  /** The id found (without brackets and domain), or null. */
+  found(): string | null;
+}
+
+const ID_HEAD = /^popfwd\.[0-9a-f]{24}$/i;
+const HEAD_LENGTH = 'popfwd.'.length + 24;
+
+export const createOwnForwardScan = (mailbox: string): OwnForwardScan => {
+  const needle = Buffer.from(`.f${mailboxTag(mailbox)}@`, 'latin1');
+  const keep = HEAD_LENGTH + needle.length - 1;
+  let tail = Buffer.alloc(0);
+  let hit: string | null = null;
+  return {
+    update(chunk) {
+      if (hit !== null || chunk.length === 0) return;
+      const bytes = tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk;
+      for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1)) {
+        const head = at >= HEAD_LENGTH ? bytes.toString('latin1', at - HEAD_LENGTH, at) : '';
+        if (ID_HEAD.test(head)) {
+          hit = `${head}${needle.toString('latin1', 0, needle.length - 1)}`;
+          return;
+        }
+      }
+      tail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - keep)));
+    },
+    found: () => hit,
+  };
+};

@@ -116,6 +116,72 @@ describe('a forwarding loop whose relay strips X-Popfwd-Loop', () => {
     return fresh.length;
   };
 
+  /** What a mail client's "forward as attachment" rule makes of a message: new headers, no ids of ours. */
+  const wrapAsAttachment = (raw: Buffer, from: string, to: string, n: number): Buffer =>
+    Buffer.concat([
+      Buffer.from(
+        [
+          `From: ${from}`,
+          `To: ${to}`,
+          `Subject: FW: round ${n}`,
+          `Message-ID: <wrap-${n}@client.example>`,
+          'MIME-Version: 1.0',
+          'Content-Type: multipart/mixed; boundary="w"',
+          '',
+          '--w',
+          'Content-Type: text/plain',
+          '',
+          'See attached.',
+          '--w',
+          'Content-Type: message/rfc822',
+          '',
+          '',
+        ].join('\r\n'),
+      ),
+      raw,
+      Buffer.from('\r\n--w--\r\n'),
+    ]);
+
+  it.each<Mode>(['attachment', 'inline', 'redirect'])(
+    'stops when the other side is a mail client that forwards as an attachment (%s)',
+    async (mode) => {
+      // Prepare: Alice forwards everything to Bob; Bob's client sends it back attached
+      const alice = await side('alice@a.example');
+      const bob = await side('bob@b.example');
+      alice.pop3.mailbox.add({
+        uidl: 'seed',
+        data: Buffer.from(
+          'From: Carol <carol@partner.example>\r\nTo: alice@a.example\r\nSubject: hello\r\n' +
+            'Message-ID: <seed@partner.example>\r\n\r\nHello.\r\n',
+        ),
+      });
+
+      // Act
+      const alerts: RunSummary['alerts'][number][] = [];
+      for (let round = 1; round <= MAX_ROUNDS; round++) {
+        const summary = await run(alice, bob, mode, T0 + round * 600_000);
+        alerts.push(...summary.alerts);
+        const fresh = alice.smtp.messages.slice(alice.relayed);
+        alice.relayed = alice.smtp.messages.length;
+        if (fresh.length === 0) break;
+        for (const mail of fresh) {
+          alice.delivered += 1;
+          alice.pop3.mailbox.add({
+            uidl: `wrapped-${alice.delivered}`,
+            data: wrapAsAttachment(stripLoopMarker(mail.raw), bob.address, alice.address, round),
+          });
+        }
+      }
+
+      // Assess: the first forward went out, the one of its wrapped copy did not
+      expect(alice.smtp.messages).toHaveLength(1);
+      expect(alerts).toContainEqual({
+        code: 'ELOOP',
+        message: expect.stringMatching(/the id of a forward this mailbox sent: it came back/),
+      });
+    },
+  );
+
   it.each<Mode>(['attachment', 'inline', 'redirect'])(
     'stops within 3 rounds and raises an alert (%s)',
     async (mode) => {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { normalizedMessageId } from '../../../lambda/actions/header-safety.js';
-import { actionMessageId, ownMessageKind } from '../../../lambda/actions/own-message-id.js';
+import {
+  actionMessageId,
+  createOwnForwardScan,
+  ownMessageKind,
+} from '../../../lambda/actions/own-message-id.js';
 
 const ALICE = 'alice@example.test';
 
@@ -38,5 +42,31 @@ describe('ownMessageKind', () => {
     ['anything else', '<lunch-1@partner.example>'],
   ])('does not take %s for its own', (_, id) => {
     expect(ownMessageKind(id, ALICE)).toBeNull();
+  });
+});
+
+describe('createOwnForwardScan', () => {
+  const ours = actionMessageId(ALICE, 'msg-1', 'forward:0.0');
+  const text = `From: bob@b.example\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n\r\nMessage-ID: ${ours}\r\n`;
+
+  const scanIn = (bytes: Buffer, size: number, mailbox = ALICE): string | null => {
+    const scan = createOwnForwardScan(mailbox);
+    for (let at = 0; at < bytes.length; at += size) scan.update(bytes.subarray(at, at + size));
+    return scan.found();
+  };
+
+  it.each([1, 3, 7, 40, 1 << 16])(
+    'finds our forward id split across chunks of %i bytes',
+    (size) => {
+      expect(scanIn(Buffer.from(text), size)).toBe(ours.slice(1, ours.indexOf('@')));
+    },
+  );
+
+  it.each([
+    ['a reply id of ours', actionMessageId(ALICE, 'msg-1', 'vacation:global')],
+    ['another mailbox’s forward id', actionMessageId('bob@example.test', 'msg-1', 'forward:0.0')],
+    ['the tag without the id before it', `x.f${ours.split('.f')[1]}`],
+  ])('finds nothing in %s', (_, id) => {
+    expect(scanIn(Buffer.from(`Message-ID: ${id}\r\n`), 5)).toBeNull();
   });
 });
