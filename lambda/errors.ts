@@ -34,6 +34,10 @@ export const ERROR_CODES = {
   EACCOUNT: { retryable: false, summary: 'the sending account is blocked or not allowed to send' },
   ESENDCAP: { retryable: true, summary: 'the daily send cap is reached' },
   EPARSE: { retryable: false, summary: 'the message could not be parsed' },
+  ELOOP: {
+    retryable: false,
+    summary: 'a mail loop was detected; nothing was sent for the message',
+  },
   EABORTED: { retryable: true, summary: 'the operation was aborted' },
 } as const satisfies Record<string, { retryable: boolean; summary: string }>;
 

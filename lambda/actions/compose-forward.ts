@@ -1,14 +1,16 @@
+import { pipeline, type Readable, Transform } from 'node:stream';
 import type { Headers } from 'nodemailer';
 import { PopfwdError } from '../errors.js';
 import type { MessageMeta } from '../mail/message-meta.js';
 import type { ForwardAction } from '../rules/plan.js';
-import { classifyBody } from './body-class.js';
+import { type BodyClass, createBodyClassifier } from './body-class.js';
 import {
   type ForwardContext,
   replyTargets,
   type SenderIdentity,
   senderIdentity,
 } from './compose-context.js';
+import { replyReferences } from './compose-reply.js';
 import {
   attachmentIntro,
   formatAddress,
@@ -18,11 +20,13 @@ import {
   quotedHeaderText,
   rfc5322Date,
 } from './forward-text.js';
+import { HeaderLineGuard } from './header-line-guard.js';
 import { foldedHeaderText, mailboxAddress, normalizedAddress } from './header-safety.js';
 import { extractInlineParts } from './inline-parts.js';
 import { LOOP_HEADER, loopMarker, loopMarkersToCarry } from './loop-header.js';
 import type { OutgoingMail } from './mailer.js';
 import { archiveReadError, originalStream } from './original-stream.js';
+import { createOwnForwardScan, type OwnForwardScan } from './own-message-id.js';
 
 /**
  * Builds the message a forward rule sends. Outlook.com refuses a From other than the account
@@ -58,10 +62,14 @@ const forwardBase = (original: MessageMeta, sender: SenderIdentity, to: string[]
   const originalFrom = foldedHeaderText(original.from.map(formatAddress).join(', '));
   if (originalFrom !== '') headers['X-Original-From'] = originalFrom;
   const replyTo = replyTargets(original);
+  // Threads the forward under the original; and when a forward comes back through a relay that
+  // strips X-Popfwd-Loop, our own id in its References still shows the loop (own-message-id.ts).
+  const references = replyReferences(original);
   return {
     from: sender.mailbox,
     to,
     ...(replyTo.length > 0 ? { replyTo } : {}),
+    ...(references.length > 0 ? { references } : {}),
     subject: forwardSubject(original.subject),
     messageId: sender.messageId,
     date: sender.date,
@@ -71,12 +79,59 @@ const forwardBase = (original: MessageMeta, sender: SenderIdentity, to: string[]
   };
 };
 
-const openForScan = async (context: ForwardContext) => {
+/**
+ * A forward of a message that holds one of our own forwards (a relay attached it to a new message
+ * of its own) would feed a loop: refused, with the reason. Plan-time checks cannot see this; the
+ * archive is read here anyway.
+ */
+const refuseOwnForward = (scan: OwnForwardScan): void => {
+  const found = scan.found();
+  if (found === null) return;
+  throw new PopfwdError(
+    'ELOOP',
+    `the original carries ${found}…, the id of a forward this mailbox sent: it came back, sending again would loop`,
+    { retryable: false },
+  );
+};
+
+/** One pass over the original: how SMTP can carry it, and whether it holds our own forward. */
+const openForScan = async (context: ForwardContext): Promise<BodyClass> => {
+  const classifier = createBodyClassifier();
+  const scan = createOwnForwardScan(context.mailbox);
   try {
-    return await classifyBody(await context.openOriginal());
+    for await (const chunk of await context.openOriginal()) {
+      const bytes = chunk as Buffer;
+      classifier.update(bytes);
+      scan.update(bytes);
+    }
   } catch (error) {
     throw archiveReadError(error);
   }
+  refuseOwnForward(scan);
+  return classifier.result();
+};
+
+/**
+ * A pass-through that fails at the end of the original when it holds our own forward: streamed
+ * modes (inline, redirect) then stop before anything is sent (an SMTP transaction whose content
+ * fails never gets its final dot).
+ */
+const refusingOwnForward = (mailbox: string): Transform => {
+  const scan = createOwnForwardScan(mailbox);
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      scan.update(chunk);
+      done(null, chunk);
+    },
+    flush(done) {
+      try {
+        refuseOwnForward(scan);
+        done();
+      } catch (error) {
+        done(error as Error);
+      }
+    },
+  });
 };
 
 /**
@@ -114,7 +169,9 @@ const asInline = async (
   context: ForwardContext,
   base: OutgoingMail,
 ): Promise<OutgoingMail> => {
-  const parts = await extractInlineParts(context.openOriginal);
+  const parts = await extractInlineParts(async () =>
+    pipeline(await context.openOriginal(), refusingOwnForward(context.mailbox), () => {}),
+  );
   return {
     ...base,
     text: quotedHeaderText(original) + (parts.text ?? ''),
@@ -146,8 +203,8 @@ const resentBlock = (sender: SenderIdentity, to: readonly string[]): Buffer =>
   );
 
 /**
- * The original resent with its headers intact, only the envelope changed and the resent block on
- * top. SMTP DATA still normalises bare CR/LF to CRLF, so a binary original is not byte-exact here;
+ * The original resent with its header fields intact (line breaks hidden in them folded), only the
+ * envelope changed and the resent block on top. SMTP DATA still normalises bare CR/LF to CRLF, so a binary original is not byte-exact here;
  * 8BITMIME is asked for whenever the server offers it (harmless for 7-bit content). Outlook.com
  * checks the From header against the account, so a redirect there is likely refused with
  * SendAsDenied: attachment mode is the one that works everywhere.
@@ -157,10 +214,19 @@ const asRedirect = (
   sender: SenderIdentity,
   to: string[],
 ): OutgoingMail => ({
-  raw: originalStream(context.openOriginal, resentBlock(sender, to)),
+  raw: originalStream(() => guardedOriginal(context), resentBlock(sender, to)),
   messageId: sender.messageId,
   envelope: { from: sender.mailbox, to, use8BitMime: true },
 });
+
+/** The original with the line breaks its header block hides folded (header-line-guard.ts). */
+const guardedOriginal = async (context: ForwardContext): Promise<Readable> =>
+  pipeline(
+    await context.openOriginal(),
+    refusingOwnForward(context.mailbox),
+    new HeaderLineGuard(),
+    () => {},
+  );
 
 export const composeForward = async (
   action: ForwardAction,

@@ -12,11 +12,12 @@ export const forwardSubject = (originalSubject: string): string => {
   return FORWARD_PREFIX.test(subject) ? subject : `Fwd: ${subject}`;
 };
 
+/** `Name <address>`; a name without an address keeps its empty `<>`, so it never reads as one. */
 export const formatAddress = ({ name, address }: MailAddress): string => {
   const display = foldedHeaderText(name);
   const mailbox = foldedHeaderText(address);
   if (display === '') return mailbox;
-  return mailbox === '' ? display : `${display} <${mailbox}>`;
+  return mailbox === '' ? `${JSON.stringify(display)} <>` : `${display} <${mailbox}>`;
 };
 
 const formatAddresses = (addresses: readonly MailAddress[]): string =>
@@ -64,9 +65,12 @@ export const quotedHeaderHtml = (original: MessageMeta): string => {
   return `<div>${escapeHtml(FORWARDED_MARKER)}<br>${lines.join('')}</div><br>`;
 };
 
-/** Puts `prefix` first inside the body of an HTML document, or in front of a fragment. */
+/**
+ * Puts `prefix` first inside the body of an HTML document, or in front of a fragment. The tag ends
+ * at the next `<` too: `[^>]*` would rescan the rest of a hostile `<body<body<body…` from each one.
+ */
 export const prependToHtml = (html: string, prefix: string): string => {
-  const body = /<body\b[^>]*>/i.exec(html);
+  const body = /<body\b[^<>]*>/i.exec(html);
   if (!body) return prefix + html;
   const at = body.index + body[0].length;
   return html.slice(0, at) + prefix + html.slice(at);

@@ -65,6 +65,8 @@ const BY_ERROR = {
   ERECIPIENT: [failed, failed],
   EACCOUNT: [failed, failed],
   EPARSE: [failed, failed],
+  // Raised as an alert only (nothing sent for the looping message); the run itself went fine.
+  ELOOP: [failed, failed],
 } as const satisfies Record<ErrorCode, readonly [ExitCode, ExitCode]>;
 
 /** Alerts that mean sending stopped for now: the sends wait. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { actionMessageId } from '../actions/own-message-id.js';
 import type { Log } from '../log.js';
 import type { MessageMeta } from '../mail/message-meta.js';
 import type { MessagePlan } from '../rules/plan.js';
@@ -12,15 +12,6 @@ import type { ServerMessage } from './selection.js';
  * A message's record and sends, once its bytes are archived and known to be new (recordNew) or
  * known to be archived already (resume). The caller notes the returned seen entry.
  */
-
-/** A Message-ID per (message, action): every attempt of one send carries the same id. */
-export const actionMessageId = (mailbox: string, id: string, actionId: string): string => {
-  const digest = createHash('sha256')
-    .update(`${mailbox}\n${id}\n${actionId}`)
-    .digest('hex')
-    .slice(0, 32);
-  return `<popfwd.${digest}@${mailbox.split('@')[1] ?? 'popfwd.invalid'}>`;
-};
 
 const initialActions = (
   mailbox: string,
@@ -92,6 +83,11 @@ export const recordNew = async (
   });
   if (Object.keys(actions).length > 0)
     track(ctx, message, id, { uidl: message.uidl, since: meta.archivedAt, actions }, record);
+  if (plan?.loop) {
+    // A loop the marker did not stop is the forwarding setup's fault: the owner has to know.
+    ctx.counters.alerts.push({ code: 'ELOOP', message: `${meta.uidl}: ${plan.loop}` });
+    log.warn('mail loop: nothing sent for this message', { reason: plan.loop });
+  }
   if (rules.status === 'failed') {
     ctx.counters.failed += 1;
     log.warn('rules failed; the message is archived and recorded as failed', {

@@ -210,6 +210,8 @@ const sendOne = async (
         refund,
       );
       log.error('send failed permanently', { code: error.code, error: reason });
+      // A loop found only when the original was read (compose-forward.ts): the owner must know.
+      if (error.code === 'ELOOP') ctx.counters.alerts.push({ code: error.code, message: reason });
       return 'failed';
     }
     const notBefore = new Date(

@@ -48,7 +48,11 @@ export interface MessageMeta {
   readonly contentType: string;
   /** Every header field in order, for `header` conditions and auto-reply suppression. */
   readonly headers: readonly HeaderField[];
-  /** Set when the header block could not be parsed; the fields above then fall back to empty. */
+  /**
+   * Set when the header block could not be parsed (the fields above then fall back to empty) or
+   * was too long to read whole (the fields above are those before the cut). Rules are not applied
+   * to such a message.
+   */
   readonly parseError?: string;
 }
 

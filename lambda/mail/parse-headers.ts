@@ -6,8 +6,12 @@ import { parseAddressList, parseReturnPath } from './parse-address.js';
 export type ParsedHeaders = Omit<MessageMeta, 'uidl' | 'key' | 'size' | 'sha256' | 'archivedAt'>;
 
 export const HEADER_LIMITS = {
-  /** Bytes of header block read; a longer block is parsed up to here. */
-  maxBytes: 256 * 1024,
+  /**
+   * Bytes of header block read: all the archive captures (engine/message-tap.ts). A longer block
+   * is parsed up to here and flagged with `parseError`, so rules are not applied to a message
+   * whose later fields (a From after thousands of padding lines) were never seen.
+   */
+  maxBytes: 1024 * 1024,
   /** References kept (the most recent ones). */
   maxReferences: 100,
   /** Longest Message-ID kept (RFC 5322 line limit). */
@@ -147,23 +151,32 @@ const build = (fields: readonly RawField[]): ParsedHeaders => {
   };
 };
 
+const TRUNCATED = `the header block is longer than ${HEADER_LIMITS.maxBytes / 1024 / 1024} MiB; the fields after that were not read`;
+
 /**
  * The header block (up to and including the blank line, or a whole message) to ParsedHeaders.
- * Never throws: hostile or broken input yields empty fields, and `parseError` says so only when
- * no header field at all could be read.
+ * Never throws: hostile or broken input yields empty fields, and `parseError` says so when no
+ * header field at all could be read, or when the block does not end within HEADER_LIMITS.maxBytes
+ * (the fields read are kept, for display; the rules must not run on them).
  */
 export const parseHeaderBlock = (header: Buffer): ParsedHeaders => {
   try {
     const capped = header.subarray(0, Math.min(header.length, HEADER_LIMITS.maxBytes));
-    const block = capped.subarray(0, headerBlockLength(capped));
+    const length = headerBlockLength(capped);
+    const block = capped.subarray(0, length);
+    const truncated = length === capped.length && header.length >= HEADER_LIMITS.maxBytes;
     const fields = splitFields(decodeHeaderBytes(block));
     if (fields.length === 0) {
       return {
         ...EMPTY,
-        parseError: block.length === 0 ? 'the message is empty' : 'no header fields found',
+        parseError: truncated
+          ? TRUNCATED
+          : block.length === 0
+            ? 'the message is empty'
+            : 'no header fields found',
       };
     }
-    return build(fields);
+    return truncated ? { ...build(fields), parseError: TRUNCATED } : build(fields);
   } catch (error) {
     return {
       ...EMPTY,

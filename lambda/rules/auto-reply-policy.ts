@@ -1,3 +1,4 @@
+import { normalizedAddress } from '../actions/header-safety.js';
 import type { MessageMeta } from '../mail/message-meta.js';
 import {
   autoSubmittedReason,
@@ -20,9 +21,11 @@ export type AutoReplyDecision =
   | { readonly send: true; readonly to: string }
   | { readonly send: false; readonly reason: string };
 
-const USABLE_ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/;
-
-/** Where an answer goes: the envelope sender (Return-Path), else Reply-To, else From. */
+/**
+ * Where an answer goes: the envelope sender (Return-Path), else Reply-To, else From. The first
+ * field present decides: an empty address there (`<>`, a display name alone) means no answer,
+ * never a fall-through to the next field. Only a mailbox popfwd could send to is usable.
+ */
 export const replyTarget = (meta: MessageMeta): AutoReplyDecision => {
   if (meta.returnPath === '') {
     return {
@@ -32,7 +35,7 @@ export const replyTarget = (meta: MessageMeta): AutoReplyDecision => {
   }
   const to = meta.returnPath ?? meta.replyTo[0]?.address ?? meta.from[0]?.address ?? '';
   if (!to) return { send: false, reason: 'the message names no sender to answer' };
-  if (!USABLE_ADDRESS.test(to)) {
+  if (normalizedAddress(to) === null) {
     return { send: false, reason: `the sender address ${JSON.stringify(to)} is not usable` };
   }
   return { send: true, to };

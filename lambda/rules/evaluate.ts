@@ -1,10 +1,10 @@
-import { carriesOurLoopMarker } from '../actions/loop-header.js';
 import type { VacationConfig } from '../config/schema.js';
 import type { BodyFacts, MessageMeta } from '../mail/message-meta.js';
 import { autoReplyDecision } from './auto-reply-policy.js';
+import { type EvaluationBudget, evaluationBudget, isBudgetError } from './budget.js';
 import { conditionNeedsBody } from './condition-schema.js';
+import { loopReason } from './loop-evidence.js';
 import { conditionMatches, type MatchContext, matchContext } from './match.js';
-import { hopLimitReason } from './message-traits.js';
 import { type Owner, ownerKeys } from './owner.js';
 import type { ForwardMode, MessagePlan, PlanNote, SendAction, VacationAction } from './plan.js';
 import type { RuleAction, RuleConfig } from './schema.js';
@@ -26,6 +26,8 @@ export interface RuleInput {
   readonly vacation?: VacationConfig;
   /** Epoch ms, for the vacation window. */
   readonly now: number;
+  /** Time the rules may take on this message; RULE_LIMITS.maxEvaluationMs from now by default. */
+  readonly budget?: EvaluationBudget;
 }
 
 export const DEFAULT_REPLY_SUBJECT = 'Auto: {{subject}}';
@@ -50,7 +52,11 @@ interface Collected {
   notes: PlanNote[];
 }
 
-/** A rule whose test throws (it never should: patterns are checked at load) does not match. */
+/**
+ * A rule whose test throws (it never should: patterns are checked at load) does not match. A spent
+ * time budget is different: it propagates and fails the whole message, so a slow test can never
+ * turn a `discard` into a forward.
+ */
 const ruleMatches = (
   rule: RuleConfig,
   context: MatchContext,
@@ -60,6 +66,7 @@ const ruleMatches = (
   try {
     return rule.when === null || conditionMatches(rule.when, context);
   } catch (error) {
+    if (isBudgetError(error)) throw error;
     notes.push({
       reason: `${label(index, rule)} could not be evaluated (${(error as Error).message}); the rule did not match`,
     });
@@ -70,7 +77,11 @@ const ruleMatches = (
 /** What the rules could not see: a broken header block or body. */
 const inputNotes = (rules: readonly RuleConfig[], input: RuleInput): PlanNote[] => [
   ...(input.meta.parseError
-    ? [{ reason: `${input.meta.parseError}: the rules saw empty header fields` }]
+    ? [
+        {
+          reason: `${input.meta.parseError}: the rules saw ${input.meta.headers.length > 0 ? 'only the fields before it' : 'empty header fields'}`,
+        },
+      ]
     : []),
   ...(input.body?.parseError && needsBody(rules)
     ? [{ reason: `${input.body.parseError}: body conditions saw what could be read` }]
@@ -87,7 +98,12 @@ const collect = (rules: readonly RuleConfig[], input: RuleInput): Collected => {
     discardedBy: null,
     notes: inputNotes(rules, input),
   };
-  const context = matchContext(input.meta, input.body, ownerKeys(input.owner));
+  const context = matchContext(
+    input.meta,
+    input.body,
+    ownerKeys(input.owner),
+    input.budget ?? evaluationBudget(),
+  );
   for (const [index, rule] of rules.entries()) {
     if (!rule.enabled) continue;
     if (!input.body && ruleNeedsBody(rule)) {
@@ -204,12 +220,6 @@ const planSend = (planner: Planner, send: Collected['sends'][number]): void => {
   }
 };
 
-/** Loop control first: a message that is ours or circling gets nothing sent, whatever asked. */
-const loopReason = (input: RuleInput): string | null =>
-  carriesOurLoopMarker(input.meta, input.owner.address)
-    ? `it carries this mailbox's own X-Popfwd-Loop marker (${input.owner.address}): popfwd sent it, sending again would loop`
-    : hopLimitReason(input.meta);
-
 /** The id of the answer the top-level `vacation:` block (enabled: true) asks for. */
 export const GLOBAL_VACATION_ID = 'vacation:global';
 
@@ -227,14 +237,16 @@ export const evaluateRules = (rules: readonly RuleConfig[], input: RuleInput): M
     input.vacation?.enabled === true &&
     collected.discardedBy === null &&
     !collected.sends.some((send) => send.action.kind === 'vacation');
+  // Loop control first: a message that is ours or circling gets nothing sent, whatever asked.
+  const loop = collected.discardedBy ? null : loopReason(input.meta, input.owner.address);
   const blocked = collected.discardedBy
     ? `${collected.discardedBy} discards the message (the archive keeps it)`
-    : loopReason(input);
+    : loop;
+  const ids = [
+    ...collected.sends.map((send) => send.id),
+    ...(globalVacation ? [GLOBAL_VACATION_ID] : []),
+  ];
   if (blocked) {
-    const ids = [
-      ...collected.sends.map((send) => send.id),
-      ...(globalVacation ? [GLOBAL_VACATION_ID] : []),
-    ];
     for (const id of ids) planner.notes.push({ action: id, reason: `not sent: ${blocked}` });
   } else {
     for (const send of collected.sends) planSend(planner, send);
@@ -247,5 +259,6 @@ export const evaluateRules = (rules: readonly RuleConfig[], input: RuleInput): M
     server: collected.server,
     discarded: collected.discardedBy !== null,
     notes: planner.notes,
+    ...(loop && ids.length > 0 ? { loop } : {}),
   };
 };

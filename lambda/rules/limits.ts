@@ -12,6 +12,13 @@ export const RULE_LIMITS = {
    * the body reader already caps it, this keeps the evaluator bounded on its own.
    */
   maxBodyMatchLength: 16 * 1024 * 1024,
+  /**
+   * Wall time all rules together may spend on one message. Regexes run in linear time and text is
+   * capped, so only a pathological config on a long body comes near; the message is then recorded
+   * as failed (nothing sent) and the run goes on. Below the run's smallest fetch reserve (3 s), so
+   * one slow message cannot push a run past its deadline.
+   */
+  maxEvaluationMs: 2_000,
   /** Most recipients one forward action may name. */
   maxForwardRecipients: 20,
   /** Conditions nested deeper than this (all/any/not) are refused at load. */

@@ -1,4 +1,5 @@
 import type { BodyFacts, MailAddress, MessageMeta } from '../mail/message-meta.js';
+import { type EvaluationBudget, evaluationBudget } from './budget.js';
 import type { Condition, HeaderTest, SizeTest } from './condition-schema.js';
 import { RULE_LIMITS } from './limits.js';
 import { autoReplyReason, listReason } from './message-traits.js';
@@ -16,6 +17,8 @@ export interface MatchContext {
   readonly body: BodyFacts | undefined;
   /** Address keys of the owner and aliases, for `sentToMe`. */
   readonly me: ReadonlySet<string>;
+  /** Time left for this message's rules; spent, it fails the message. */
+  readonly budget: EvaluationBudget;
   header(name: string): readonly Matchable[];
   subject(): Matchable;
   bodyText(): Matchable;
@@ -39,6 +42,7 @@ export const matchContext = (
   meta: MessageMeta,
   body: BodyFacts | undefined,
   me: ReadonlySet<string>,
+  budget: EvaluationBudget = evaluationBudget(),
 ): MatchContext => {
   const headers = new Map<string, readonly Matchable[]>();
   const addressCache = new Map<string, readonly Matchable[]>();
@@ -48,6 +52,7 @@ export const matchContext = (
     meta,
     body,
     me,
+    budget,
     header: (name) => {
       let values = headers.get(name);
       if (!values) {
@@ -71,13 +76,16 @@ export const matchContext = (
   };
 };
 
-const anyMatches = (matchers: readonly TextMatcher[], values: readonly Matchable[]): boolean =>
-  values.some((value) => matchesAny(matchers, value));
+const anyMatches = (
+  matchers: readonly TextMatcher[],
+  values: readonly Matchable[],
+  budget: EvaluationBudget,
+): boolean => values.some((value) => matchesAny(matchers, value, budget));
 
 const headerMatches = (test: HeaderTest, context: MatchContext): boolean => {
   const values = context.header(test.name);
   if (test.exists !== undefined) return values.length > 0 === test.exists;
-  return test.value !== undefined && anyMatches(test.value, values);
+  return test.value !== undefined && anyMatches(test.value, values, context.budget);
 };
 
 const sizeMatches = (test: SizeTest, size: number): boolean =>
@@ -88,10 +96,10 @@ type Test = (condition: Condition, context: MatchContext) => boolean | undefined
 /** Each test answers undefined when its key is absent; cheap header tests come before the body. */
 const TESTS: readonly Test[] = [
   (c, x) => (c.size ? sizeMatches(c.size, x.meta.size) : undefined),
-  (c, x) => (c.from ? anyMatches(c.from, x.addresses('from')) : undefined),
-  (c, x) => (c.to ? anyMatches(c.to, x.addresses('to')) : undefined),
-  (c, x) => (c.cc ? anyMatches(c.cc, x.addresses('cc')) : undefined),
-  (c, x) => (c.subject ? matchesAny(c.subject, x.subject()) : undefined),
+  (c, x) => (c.from ? anyMatches(c.from, x.addresses('from'), x.budget) : undefined),
+  (c, x) => (c.to ? anyMatches(c.to, x.addresses('to'), x.budget) : undefined),
+  (c, x) => (c.cc ? anyMatches(c.cc, x.addresses('cc'), x.budget) : undefined),
+  (c, x) => (c.subject ? matchesAny(c.subject, x.subject(), x.budget) : undefined),
   (c, x) => (c.header ? headerMatches(c.header, x) : undefined),
   (c, x) => (c.isList === undefined ? undefined : (listReason(x.meta) !== null) === c.isList),
   (c, x) =>
@@ -101,7 +109,8 @@ const TESTS: readonly Test[] = [
     c.hasAttachment === undefined
       ? undefined
       : x.body !== undefined && x.body.hasAttachment === c.hasAttachment,
-  (c, x) => (c.body ? x.body !== undefined && matchesAny(c.body, x.bodyText()) : undefined),
+  (c, x) =>
+    c.body ? x.body !== undefined && matchesAny(c.body, x.bodyText(), x.budget) : undefined,
   (c, x) => (c.all ? c.all.every((inner) => conditionMatches(inner, x)) : undefined),
   (c, x) => (c.any ? c.any.some((inner) => conditionMatches(inner, x)) : undefined),
   (c, x) => (c.not ? !conditionMatches(c.not, x) : undefined),

@@ -1,8 +1,11 @@
+import type { EvaluationBudget } from './budget.js';
+import { compileLinearRegex, type LinearRegex } from './linear-regex.js';
+
 /**
  * Text matching for rule conditions: literal, substring, glob and regular expression, always
- * case-insensitive unless a regex says otherwise. Globs never use RegExp, so a pattern with many
- * stars stays linear-ish on a long body; regexes are checked at load for nested quantifiers and
- * only ever run on capped input.
+ * case-insensitive unless a regex says otherwise. Nothing here backtracks without bound: globs
+ * use their own matcher (at worst text × pattern steps, budget-checked), regexes run on RE2 in
+ * linear time (linear-regex.ts), and every input is capped (match.ts).
  */
 export type TextMatcher =
   | { readonly is: string }
@@ -39,13 +42,23 @@ const globTokens = (pattern: string): GlobToken[] => {
   return tokens;
 };
 
+/** Steps of the glob loop between two budget checks. */
+const GLOB_CHECK_EVERY = 65_536;
+
 /** Wildcard match backtracking only to the last star: O(text × pattern) at worst, no RegExp. */
-const globMatch = (tokens: readonly GlobToken[], text: string): boolean => {
+const globMatch = (
+  tokens: readonly GlobToken[],
+  text: string,
+  budget: EvaluationBudget,
+): boolean => {
   let p = 0;
   let t = 0;
   let starP = -1;
   let starT = 0;
+  let steps = 0;
   while (t < text.length) {
+    steps += 1;
+    if (steps % GLOB_CHECK_EVERY === 0) budget.check();
     const token = tokens[p];
     if (token && (token.kind === 'one' || (token.kind === 'char' && token.char === text[t]))) {
       p += 1;
@@ -67,9 +80,10 @@ const globMatch = (tokens: readonly GlobToken[], text: string): boolean => {
 export const REGEX_FLAGS = 'imsu';
 
 /**
- * Why a regex is refused, or null. Nested unbounded quantifiers (`(a+)+`, `(x*y)*`, `(.*a){2,}`)
- * are the classic catastrophic-backtracking shape; refusing them at load keeps a hostile message
- * from stalling a run.
+ * Why a regex is refused, or null. The syntax is JavaScript's; what RE2 cannot run in linear time
+ * (backreferences, lookaround) or would read differently is refused by compileLinearRegex. Nested
+ * unbounded quantifiers (`(a+)+`, `(x*y)*`, `(.*a){2,}`) are refused first: harmless on RE2, they
+ * are the classic catastrophic shape everywhere else, and usually a mistake.
  */
 export const regexProblem = (source: string, flags: string): string | null => {
   const badFlag = [...flags].find((flag) => !REGEX_FLAGS.includes(flag));
@@ -80,9 +94,10 @@ export const regexProblem = (source: string, flags: string): string | null => {
   } catch (error) {
     return `not a valid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`;
   }
-  return nestedQuantifier(source)
-    ? 'nested repetition like (a+)+ can take exponential time; simplify the pattern'
-    : null;
+  if (nestedQuantifier(source))
+    return 'nested repetition like (a+)+ can take exponential time; simplify the pattern';
+  const compiled = compileLinearRegex(source, flags);
+  return 'problem' in compiled ? compiled.problem : null;
 };
 
 interface GroupFrame {
@@ -152,7 +167,7 @@ const quantifierIsBounded = (source: string, at: number): boolean | null => {
   return max !== '' && Number(max) <= 1;
 };
 
-export type CompiledMatcher = (value: Matchable) => boolean;
+export type CompiledMatcher = (value: Matchable, budget: EvaluationBudget) => boolean;
 
 const compiled = new WeakMap<TextMatcher, CompiledMatcher>();
 
@@ -176,11 +191,25 @@ const build = (matcher: TextMatcher): CompiledMatcher => {
   }
   if ('glob' in matcher) {
     const tokens = globTokens(matcher.glob.toLowerCase());
-    return (value) => globMatch(tokens, value.lower);
+    return (value, budget) => globMatch(tokens, value.lower, budget);
   }
-  const regex = new RegExp(matcher.regex, matcher.flags);
-  return (value) => regex.test(value.text);
+  const regex = linearRegex(matcher.regex, matcher.flags);
+  return (value, budget) => regex.test(value.text, budget);
 };
 
-export const matchesAny = (matchers: readonly TextMatcher[], value: Matchable): boolean =>
-  matchers.some((matcher) => compileMatcher(matcher)(value));
+/** The config check already refused what does not compile; a failure here is a bug. */
+const linearRegex = (source: string, flags: string): LinearRegex => {
+  const compiled = compileLinearRegex(source, flags);
+  if ('problem' in compiled) throw new Error(`regex /${source}/${flags}: ${compiled.problem}`);
+  return compiled.regex;
+};
+
+export const matchesAny = (
+  matchers: readonly TextMatcher[],
+  value: Matchable,
+  budget: EvaluationBudget,
+): boolean =>
+  matchers.some((matcher) => {
+    budget.check();
+    return compileMatcher(matcher)(value, budget);
+  });

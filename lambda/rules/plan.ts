@@ -58,6 +58,8 @@ export interface MessagePlan {
   /** A `discard` matched: no forward or reply, the archive still keeps the message. */
   readonly discarded: boolean;
   readonly notes: readonly PlanNote[];
+  /** Set when a mail loop stopped sends this message asked for: why (the run raises an alert). */
+  readonly loop?: string;
 }
 
 export const emptyPlan: MessagePlan = {

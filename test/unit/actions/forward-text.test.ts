@@ -42,6 +42,14 @@ describe('quoted header block', () => {
     );
   });
 
+  it('shows a sender without an address as a quoted name with an empty <>', () => {
+    const text = quotedHeaderText(
+      metaFor({ from: [{ name: 'victim@evil.example', address: '' }] }),
+    );
+
+    expect(text).toContain('\nFrom: "victim@evil.example" <>\n');
+  });
+
   it('escapes markup from the original in the HTML block', () => {
     const html = quotedHeaderHtml(
       metaFor({
@@ -63,6 +71,17 @@ describe('quoted header block', () => {
 
   it('puts the block in front of an HTML fragment', () => {
     expect(prependToHtml('<p>hi</p>', '<div>Q</div>')).toBe('<div>Q</div><p>hi</p>');
+  });
+
+  it('finds no body tag in a hostile run of unclosed <body in linear time', () => {
+    const html = '<body'.repeat(200_000);
+
+    const start = performance.now();
+    const out = prependToHtml(html, '<div>Q</div>');
+
+    // `<body\b[^>]*>` took about 5 s on a tenth of this
+    expect(performance.now() - start).toBeLessThan(2_000);
+    expect(out).toBe(`<div>Q</div>${html}`);
   });
 });
 

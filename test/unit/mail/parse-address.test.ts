@@ -47,6 +47,79 @@ describe('parseAddressList', () => {
     expect(parseAddressList(raw)).toEqual(expected);
   });
 
+  it.each([
+    ['a quoted name that looks like an address, empty <>', '"victim@evil.example" <>'],
+    ['an unquoted name that looks like an address, empty <>', 'victim@evil.example <>'],
+    ['an encoded name that decodes to an address', '=?utf-8?q?victim=40evil.example?= <>'],
+    ['an encoded word alone that decodes to an address', '=?utf-8?q?victim=40evil.example?='],
+    ['a quoted string alone', '"victim@evil.example"'],
+    ['an encoded word that brings its own domain', 'Bob <=?utf-8?q?victim=40evil.example?=>'],
+    ['a quoted bare word, empty <>', '"MAILER-DAEMON" <>'],
+    ['a name, empty <>', 'postmaster <>'],
+  ])('never takes a display name for the address: %s', (_, raw) => {
+    const parsed = parseAddressList(raw);
+
+    expect(parsed.map((entry) => entry.address)).toEqual(parsed.map(() => ''));
+    expect(parsed.map((entry) => entry.name).join()).not.toBe('');
+  });
+
+  it.each([
+    [
+      'a name with an "@" before a real address',
+      '"victim@evil.example" <real@ok.example>',
+      [{ name: 'victim@evil.example', address: 'real@ok.example' }],
+    ],
+    [
+      'a comment with an "@"',
+      'real@ok.example (victim@evil.example)',
+      [{ name: 'victim@evil.example', address: 'real@ok.example' }],
+    ],
+    [
+      'an empty mailbox beside a real one',
+      '"victim@evil.example" <>, real@ok.example',
+      [
+        { name: 'victim@evil.example', address: '' },
+        { name: '', address: 'real@ok.example' },
+      ],
+    ],
+    [
+      'a group whose member has an empty address',
+      'team: "victim@evil.example" <>, real@ok.example;',
+      [
+        { name: 'victim@evil.example', address: '' },
+        { name: '', address: 'real@ok.example' },
+      ],
+    ],
+    [
+      'an encoded local part with a written-out domain',
+      'Bob <=?utf-8?q?b=C3=B6b?=@x.example>',
+      [{ name: 'Bob', address: 'böb@x.example' }],
+    ],
+    [
+      'an encoded local part that decodes to a space',
+      'Bob <=?utf-8?q?a_b?=@x.example>',
+      [{ name: 'Bob', address: '' }],
+    ],
+  ])('reads %s', (_, raw, expected) => {
+    expect(parseAddressList(raw)).toEqual(expected);
+  });
+
+  it('never turns a stand-in character the sender wrote into an "@"', () => {
+    expect(parseAddressList('"victim\uFDD0evil.example" <>')).toEqual([
+      { name: 'victim\uFFFDevil.example', address: '' },
+    ]);
+  });
+
+  it('reads a long run of spaces in linear time', () => {
+    const raw = `a${' '.repeat(200_000)}b`;
+
+    const start = performance.now();
+    parseAddressList(raw);
+
+    // a lazy name followed by \s* took over a minute here
+    expect(performance.now() - start).toBeLessThan(2_000);
+  });
+
   it('cuts a field with thousands of addresses at 500', () => {
     const raw = Array.from({ length: 2000 }, (_, index) => `u${index}@x.example`).join(', ');
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { HEADER_CAPTURE_LIMIT } from '../../../lambda/engine/message-tap.js';
 import {
   HEADER_LIMITS,
   headerBlockLength,
@@ -280,16 +281,17 @@ describe('parseHeaderBlock: hostile input', () => {
     expect(parsed.from).toEqual([{ name: 'ceo@bank.example', address: 'attacker@evil.example' }]);
   });
 
-  it('drops an encoded word posing as the address itself unless it is a plain address', () => {
+  it('decodes an encoded local part, never an encoded word that brings its own domain', () => {
     const parsed = parseHeaderBlock(
       crlf(
-        'To: x <=?utf-8?Q?=22CEO=22_=3Cceo=40bank.example=3E?=>, y <=?utf-8?B?b2tAeC5leGFtcGxl?=>',
+        'To: x <=?utf-8?Q?=22CEO=22_=3Cceo=40bank.example=3E?=>, y <=?utf-8?B?b2tAeC5leGFtcGxl?=>, z <=?utf-8?B?b2s=?=@x.example>',
       ),
     );
 
     expect(parsed.to).toEqual([
       { name: 'x', address: '' },
-      { name: 'y', address: 'ok@x.example' },
+      { name: 'y', address: '' },
+      { name: 'z', address: 'ok@x.example' },
     ]);
   });
 
@@ -312,6 +314,32 @@ describe('parseHeaderBlock: hostile input', () => {
     expect(parsed.subject).toBe('first');
     expect(parsed.from).toEqual([]);
     expect(parsed.headers[1]?.value.length).toBeLessThan(HEADER_LIMITS.maxBytes);
+    expect(parsed.parseError).toBe(
+      'the header block is longer than 1 MiB; the fields after that were not read',
+    );
+  });
+
+  it('reads a From after 2,600 padding lines (past the old 256 KiB cap) and flags nothing', () => {
+    const padding = Array.from({ length: 2600 }, (_, i) => `X-Pad-${i}: ${'p'.repeat(90)}`);
+
+    const parsed = parseHeaderBlock(crlf(...padding, 'From: spammer@spam.example', 'Subject: s'));
+
+    expect(parsed.from).toEqual([{ name: '', address: 'spammer@spam.example' }]);
+    expect(parsed.subject).toBe('s');
+    expect(parsed.parseError).toBeUndefined();
+  });
+
+  it('captures as much header as it parses: a cut block is always flagged', () => {
+    expect(HEADER_LIMITS.maxBytes).toBe(HEADER_CAPTURE_LIMIT);
+  });
+
+  it('flags a header-only message that reaches the limit without a blank line', () => {
+    const parsed = parseHeaderBlock(
+      Buffer.from(`Subject: x\r\nX-Big: ${'x'.repeat(HEADER_LIMITS.maxBytes)}`),
+    );
+
+    expect(parsed.subject).toBe('x');
+    expect(parsed.parseError).toMatch(/longer than 1 MiB/);
   });
 
   it('parses a header block without a blank line (a truncated message)', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { actionMessageId } from '../../../lambda/actions/own-message-id.js';
 import type { VacationConfig } from '../../../lambda/config/schema.js';
 import type { MessageMeta } from '../../../lambda/mail/message-meta.js';
 import { evaluateRules, type RuleInput } from '../../../lambda/rules/evaluate.js';
@@ -161,6 +162,62 @@ describe('evaluateRules: loop control', () => {
     expect(plan.notes[0]?.reason).toBe(
       "not sent: it carries this mailbox's own X-Popfwd-Loop marker (alice@example.test): popfwd sent it, sending again would loop",
     );
+  });
+
+  it('says why on the plan, for the run to raise an alert', () => {
+    const meta = metaOf(personal('X-Popfwd-Loop: alice@example.test'));
+
+    expect(evaluateRules(rules, input(meta)).loop).toMatch(/own X-Popfwd-Loop marker/);
+    expect(evaluateRules([], input(meta)).loop).toBeUndefined();
+  });
+
+  const ourForward = actionMessageId('alice@example.test', 'msg-1', 'forward:0.0');
+  const ourReply = actionMessageId('alice@example.test', 'msg-1', 'vacation:global');
+  const theirForward = actionMessageId('bob@example.test', 'msg-1', 'forward:0.0');
+
+  it.each([
+    [
+      'our forward in References',
+      `References: <root@x.example> ${ourForward}`,
+      /in References: a forward came back/,
+    ],
+    [
+      'our forward in In-Reply-To',
+      `In-Reply-To: ${ourForward}`,
+      /in References: a forward came back/,
+    ],
+    [
+      'our redirect in Resent-Message-ID',
+      `Resent-Message-ID: ${ourForward}`,
+      /in Resent-Message-ID: a redirect came back/,
+    ],
+    ['our reply as its own Message-ID', `Message-ID: ${ourReply}`, /it is mail this mailbox sent/],
+  ])('sends nothing when the marker was stripped but %s shows the loop', (_, header, reason) => {
+    const meta = metaOf(
+      personal(header).filter(
+        (line) => !(header.startsWith('Message-ID') && line.startsWith('Message-ID: <lunch')),
+      ),
+    );
+
+    const plan = evaluateRules(rules, input(meta, { vacation: VACATION }));
+
+    expect(plan.actions).toEqual([]);
+    expect(plan.loop).toMatch(reason);
+    expect(plan.notes[0]?.reason).toMatch(/; sending again would loop$/);
+  });
+
+  it.each([
+    ['a person answering our vacation reply', `In-Reply-To: ${ourReply}`],
+    ['a forward by another mailbox on the same domain', `References: ${theirForward}`],
+    [
+      'an id that only looks like ours',
+      'References: <popfwd.0123456789abcdef01234567.f01234567@example.test>',
+    ],
+  ])('still sends for %s', (_, header) => {
+    const plan = evaluateRules(rules, input(metaOf(personal(header))));
+
+    expect(plan.actions).toHaveLength(2);
+    expect(plan.loop).toBeUndefined();
   });
 
   it("forwards a message carrying another mailbox's marker", () => {

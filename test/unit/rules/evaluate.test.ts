@@ -238,12 +238,22 @@ describe('evaluateRules: the body', () => {
 
 describe('evaluateRules: what the rules could not see', () => {
   it('notes a header block that could not be parsed', () => {
-    const meta = { ...carol, parseError: 'no header fields found' };
+    const meta = { ...carol, headers: [], parseError: 'no header fields found' };
 
     const plan = evaluateRules([], input(meta));
 
     expect(plan.notes).toEqual([
       { reason: 'no header fields found: the rules saw empty header fields' },
+    ]);
+  });
+
+  it('notes a header block cut short', () => {
+    const meta = { ...carol, parseError: 'the header block is longer than 1 MiB' };
+
+    const plan = evaluateRules([], input(meta));
+
+    expect(plan.notes).toEqual([
+      { reason: 'the header block is longer than 1 MiB: the rules saw only the fields before it' },
     ]);
   });
 
@@ -278,7 +288,7 @@ describe('evaluateRules: what the rules could not see', () => {
     // Assess
     expect(plan.tags).toEqual([]);
     expect(plan.notes[0]?.reason).toMatch(
-      /^rules\[0\] "broken" could not be evaluated \(Invalid regular expression.*\); the rule did not match$/,
+      /^rules\[0\] "broken" could not be evaluated \(regex \/\(\/i: .*missing closing \).*\); the rule did not match$/,
     );
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { evaluationBudget } from '../../../lambda/rules/budget.js';
 import {
   compileMatcher,
   matchable,
@@ -7,7 +8,7 @@ import {
 } from '../../../lambda/rules/pattern.js';
 
 const matches = (matcher: TextMatcher, text: string): boolean =>
-  compileMatcher(matcher)(matchable(text));
+  compileMatcher(matcher)(matchable(text), evaluationBudget());
 
 describe('compileMatcher', () => {
   it.each([

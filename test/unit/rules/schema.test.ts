@@ -146,6 +146,30 @@ describe('rule validation messages', () => {
       },
     ],
     [
+      'a backreference (RE2 has none)',
+      '  - { name: twice, when: { body: { regex: "(\\\\w+) \\\\1" } }, then: [stop] }',
+      {
+        path: 'rules[0] "twice".when.body.regex',
+        message: expect.stringMatching(/^\\1 \(a backreference\) is not supported/),
+      },
+    ],
+    [
+      'a lookahead (RE2 has none)',
+      '  - { name: ahead, when: { header: { name: X-Spam, value: { regex: "^(?!no)" } } }, then: [stop] }',
+      {
+        path: 'rules[0] "ahead".when.header.value.regex',
+        message: expect.stringMatching(/^lookahead .* is not supported/),
+      },
+    ],
+    [
+      'a lookbehind in a list of patterns',
+      '  - { name: behind, when: { from: [ "*@a.example", { regex: "(?<=@)evil" } ] }, then: [stop] }',
+      {
+        path: 'rules[0] "behind".when.from[1].regex',
+        message: expect.stringMatching(/^lookbehind .* is not supported/),
+      },
+    ],
+    [
       'a regex that does not compile',
       '  - { name: r, when: { body: { regex: "[" } }, then: [stop] }',
       {
