@@ -40,7 +40,7 @@ export const startBenchMailbox = async (options: MailboxOptions = {}): Promise<B
   try {
     const identity = resolveIdentity();
     const { files, totalBytes } = await writeMaildir(dovecot.maildir(BENCH_USER.user), count, {
-      // Seed 6 makes the 1,000 messages 156 MB, the size of shared/tools/mkcorpus's mailbox.
+      // Seed 6 makes the 1,000 messages 156 MB, the size of the reference peers' test mailbox.
       seed: 6,
       big,
       owner: { uid: identity.mailUid, gid: identity.mailGid },

@@ -16,7 +16,7 @@ export const PROJECT_DIR = fileURLToPath(new URL('../..', import.meta.url));
 export const WORK_DIR = join(PROJECT_DIR, '.bench');
 export const BENCHMARKS_MD = join(PROJECT_DIR, 'BENCHMARKS.md');
 
-/** The added round trip of the "far away" runs: 25 ms each way, as shared/tools/latproxy does. */
+/** The added round trip of the "far away" runs: 25 ms each way, as a latency proxy would. */
 export const RTT_MS = 50;
 
 export interface Latency {

@@ -66,18 +66,18 @@ const CERTIFICATE_FAILURE =
   /certificate|self[- ]signed|UNABLE_TO_VERIFY|CERT_|ERR_TLS_CERT_ALTNAME_INVALID|wrong version number|handshake/i;
 
 /**
- * First match wins. Sources: outlook.md = shared/research/outlook.md; RFC 5321 §4.2.1 (reply
+ * First match wins. Sources: docs/ARCHITECTURE.md, "Outlook.com facts"; RFC 5321 §4.2.1 (reply
  * classes); RFC 3463 (enhanced status codes).
  */
 const TABLE: readonly Row[] = [
-  // outlook.md §6.1: 554 5.2.252 SendAsDenied (also as 5.2.0 … SendAsDeniedException)
+  // Outlook.com: 554 5.2.252 SendAsDenied (also as 5.2.0 … SendAsDeniedException)
   row('send-as-denied', 'EACCOUNT', 'account', says(/SendAsDenied|5\.2\.252/i)),
-  // outlook.md §6.2: 554 5.2.0 … OutboundSpamException; WASCL UserAction verdict … (HIP / RefuseQuota)
+  // Outlook.com: 554 5.2.0 … OutboundSpamException; WASCL UserAction verdict … (HIP / RefuseQuota)
   row('spam-verdict', 'EACCOUNT', 'account', says(/OutboundSpamException|WASCL/i)),
-  // Exchange Online's daily submission quota (reported, not in outlook.md): 554 5.2.0 …
+  // Exchange Online's daily submission quota (reported by users): 554 5.2.0 …
   // SubmissionQuotaExceededException. Tomorrow it goes again, so ESENDCAP, not EACCOUNT.
   row('daily-quota', 'ESENDCAP', 'account', says(/SubmissionQuotaExceeded/i)),
-  // outlook.md §2 and §6.4: 535 5.7.139 basic authentication is disabled / SmtpClientAuthentication
+  // Outlook.com: 535 5.7.139 basic authentication is disabled / SmtpClientAuthentication
   // is disabled for the Mailbox (or the Tenant)
   row(
     'smtp-auth-disabled',
@@ -85,13 +85,13 @@ const TABLE: readonly Row[] = [
     'account',
     says(/5\.7\.139|SmtpClientAuthentication is disabled/i),
   ),
-  // any other STOREDRV.Submission refusal (outlook.md §6.1–6.2: 554 5.2.0 STOREDRV.Submission.Exception)
+  // any other STOREDRV.Submission refusal (Outlook.com: 554 5.2.0 STOREDRV.Submission.Exception)
   row('submission-refused', 'EACCOUNT', 'account', says(/STOREDRV\.Submission|\b554 5\.2\.0\b/i)),
   // RFC 5321 §4.2.1: a 4yz reply (421 closing, 451 local error, 452 storage, 454 temporary
   // auth failure …) is transient, whatever the command
   row('transient-reply', 'ESEND', 'connection', (f) => f.responseCode === 421),
   row('transient-reply', 'ESEND', 'message', transientReply),
-  // outlook.md §3.3: 535 5.7.3 Authentication unsuccessful — the login was refused (after one
+  // Outlook.com: 535 5.7.3 Authentication unsuccessful — the login was refused (after one
   // token renewal for OAuth2): no send can succeed until the owner fixes it
   row('auth-rejected', 'EACCOUNT', 'account', (f) => f.code === 'EAUTH' || f.code === 'ENOAUTH'),
   // the envelope sender is always the mailbox: a permanent refusal of MAIL FROM concerns the

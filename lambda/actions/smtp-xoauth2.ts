@@ -6,7 +6,7 @@ import type { AccessTokenProvider } from '../auth/credentials.js';
  *
  * nodemailer's own XOAUTH2 (provisionCallback) renews only when the server answers the AUTH
  * command with a 334 error challenge (Google's style). Microsoft answers a bad or expired token
- * with a plain `535 5.7.3 Authentication unsuccessful` (outlook.md §3.3), which nodemailer treats
+ * with a plain `535 5.7.3 Authentication unsuccessful` (Outlook.com, docs/ARCHITECTURE.md §5), which nodemailer treats
  * as final. This handler renews after either answer, then fails for good.
  *
  * nodemailer logs a custom AUTH command with its payload replaced by a placeholder; the token never
@@ -28,7 +28,7 @@ const CHALLENGE = 334;
 export const xoauth2InitialResponse = (user: string, token: string): string =>
   Buffer.from(`user=${user}\x01auth=Bearer ${token}\x01\x01`, 'utf8').toString('base64');
 
-/** Account-level refusals where a fresh token cannot help (outlook.md §2, §6.4). */
+/** Account-level refusals where a fresh token cannot help (Outlook.com, docs/ARCHITECTURE.md §5). */
 const NOT_A_TOKEN_PROBLEM = /5\.7\.139|SmtpClientAuthentication is disabled/i;
 
 /** A token provider failure, kept as `cause` so classifySendError returns it unchanged. */

@@ -30,5 +30,5 @@ export interface RunSummary {
   readonly alerts: readonly { readonly code: ErrorCode; readonly message: string }[];
 }
 
-/** The `--json` contract from DESIGN.md (plus extra fields, which consumers may ignore). */
+/** The `--json` contract of README "Commands" (plus extra fields, which consumers may ignore). */
 export const summaryJson = (summary: RunSummary) => summary;

@@ -1,5 +1,5 @@
 /**
- * Synthetic but realistic mail, deterministic by seed (a TypeScript port of shared/tools/mkcorpus):
+ * Synthetic but realistic mail, deterministic by seed (a realistic mailbox generator):
  * 60% UTF-8 8-bit text, 30% multipart/alternative, 10% with a 50 KB–3 MB base64 attachment; list,
  * noreply and MAILER-DAEMON senders among ordinary ones; 3% of body lines start with ".", 1% are
  * a lone "."; optionally one extra message with a 30 MB attachment.

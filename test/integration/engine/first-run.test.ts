@@ -63,7 +63,7 @@ describe('a first run', () => {
     expect(mailbox.server.mailbox.messages).toHaveLength(20);
   });
 
-  it('`archive list --json` prints one line per message as DESIGN.md defines it', async () => {
+  it('`archive list --json` prints one line per message as README defines it', async () => {
     // Prepare
     const messages = corpus();
     const mailbox = await engine({ mailbox: messages });

@@ -18,7 +18,7 @@ import { testTls } from '../../helpers/tls-fixtures.js';
  * Load (issue 7, issue 3): 10,000 messages kept on the server (retention keep) are archived over
  * successive runs, each stopped by maxMessagesPerRun or by the deadline, every message exactly
  * once; and a poll with nothing new costs the same few storage requests with 100 or 10,000
- * messages archived (DESIGN.md invariant 6). The sandbox POP3 server runs in-process; time is a
+ * messages archived (docs/ARCHITECTURE.md invariant 6). The sandbox POP3 server runs in-process; time is a
  * clock that RETRs move forward (50 ms each for the first half of the mailbox, 100 ms after), so
  * the deadline is reached on a schedule, not by how fast this machine is.
  */

@@ -17,31 +17,31 @@ const smtpError = (fields: {
 describe('classifySendError', () => {
   it.each([
     [
-      'SendAsDenied (outlook.md §6.1)',
+      'SendAsDenied (Outlook.com, docs/ARCHITECTURE.md §5)',
       '554 5.2.252 SendAsDenied; delightgx46@outlook.com not allowed to send as security@sfb.com; STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied',
       'DATA',
       'send-as-denied',
     ],
     [
-      'WASCL RefuseQuota (outlook.md §6.2)',
+      'WASCL RefuseQuota (Outlook.com, docs/ARCHITECTURE.md §5)',
       '554 5.2.0 STOREDRV.Submission.Exception:OutboundSpamException; Failed to process message due to a permanent exception with message [BeginDiagnosticData]WASCL UserAction verdict is not None. Actual verdict is RefuseQuota, ShowTierUpgrade.',
       'DATA',
       'spam-verdict',
     ],
     [
-      'WASCL HipNotify (outlook.md §6.2)',
+      'WASCL HipNotify (Outlook.com, docs/ARCHITECTURE.md §5)',
       '554 5.2.0 STOREDRV.Submission.Exception:OutboundSpamException; WASCL UserAction verdict is not None. Actual verdict is HipNotify, ShowTierUpgrade.',
       'DATA',
       'spam-verdict',
     ],
     [
-      'basic auth disabled (outlook.md §2)',
+      'basic auth disabled (Outlook.com, docs/ARCHITECTURE.md §5)',
       '535 5.7.139 Authentication unsuccessful, basic authentication is disabled.',
       'AUTH PLAIN',
       'smtp-auth-disabled',
     ],
     [
-      'SMTP AUTH disabled for the mailbox (outlook.md §6.4)',
+      'SMTP AUTH disabled for the mailbox (Outlook.com, docs/ARCHITECTURE.md §5)',
       '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox.',
       'AUTH XOAUTH2',
       'smtp-auth-disabled',
@@ -69,7 +69,7 @@ describe('classifySendError', () => {
     expect(stopsSending(error)).toBe(true);
   });
 
-  it('stops the account when the login is refused (outlook.md §3.3: 535 5.7.3)', () => {
+  it('stops the account when the login is refused (Outlook.com: 535 5.7.3)', () => {
     const error = classifySendError(
       smtpError({
         code: 'EAUTH',
