@@ -63,10 +63,15 @@ const s3Error = (status: number, code: string): Omit<Reply, 'operation'> => ({
 
 const etagOf = (body: Buffer): string => `"${createHash('md5').update(body).digest('hex')}"`;
 
+const xmlText = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 /**
  * A path-style S3 bucket in memory: GetObject, PutObject with If-None-Match: * and If-Match
- * (412 when the condition fails), DeleteObject. Anything else (multipart, listing) is refused,
- * so a poll that needs it fails loudly instead of measuring something else.
+ * (412 when the condition fails), DeleteObject, and one page of ListObjectsV2 (a first poll
+ * lists the records once to tell a new mailbox from a lost state). Anything else (multipart,
+ * continued listings) is refused, so a poll that needs it fails loudly instead of measuring
+ * something else.
  */
 export const startS3Stub = (latencyMs: number): Promise<Stub> => {
   const objects = new Map<string, Buffer>();
@@ -96,6 +101,35 @@ export const startS3Stub = (latencyMs: number): Promise<Stub> => {
       }
       objects.set(key, body);
       return { operation: 'PutObject', status: 200, headers: { etag: etagOf(body) } };
+    }
+    if (
+      request.method === 'GET' &&
+      url.searchParams.get('list-type') === '2' &&
+      !url.searchParams.has('continuation-token')
+    ) {
+      const bucket = key.split('/')[1] ?? '';
+      const prefix = url.searchParams.get('prefix') ?? '';
+      const limit = Number(url.searchParams.get('max-keys') ?? 1000);
+      const matching = [...objects.keys()]
+        .filter((name) => name.startsWith(`/${bucket}/${prefix}`))
+        .sort();
+      const page = matching.slice(0, limit);
+      const contents = page
+        .map((name) => {
+          const object = objects.get(name) ?? Buffer.alloc(0);
+          const objectKey = xmlText(name.slice(bucket.length + 2));
+          return `<Contents><Key>${objectKey}</Key><Size>${object.length}</Size><ETag>${xmlText(etagOf(object))}</ETag></Contents>`;
+        })
+        .join('');
+      if (matching.length > limit) {
+        return { operation: 'ListObjectsV2 (continued)', ...s3Error(501, 'NotImplemented') };
+      }
+      return {
+        operation: 'ListObjectsV2',
+        status: 200,
+        headers: { 'content-type': 'application/xml' },
+        body: `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${xmlText(bucket)}</Name><Prefix>${xmlText(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${limit}</MaxKeys><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`,
+      };
     }
     if (request.method === 'DELETE' && plain) {
       objects.delete(key);
