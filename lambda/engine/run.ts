@@ -20,6 +20,7 @@ import type { RunOptions } from './run-options.js';
 import {
   buildListing,
   copiesAfter,
+  fetchOrder,
   type Listing,
   type ServerMessage,
   selectDeletions,
@@ -193,7 +194,10 @@ const runWithin = async (
     for (const [uidl, entry] of copiesAfter(listing, ledger.seen, new Map(), clock.now()))
       ledger.markSeen(uidl, entry);
     const setAside = quarantined(ledger.state, clock.now());
-    fresh = selectNew(listing, ledger.seen).filter((message) => !setAside.has(message.uidl));
+    fresh = fetchOrder(
+      selectNew(listing, ledger.seen).filter((message) => !setAside.has(message.uidl)),
+      (uidl) => ledger.state.fetchFailures?.[uidl] !== undefined,
+    );
     const vanished = selectVanished(listing, ledger.seen);
     const listed = new Set(listing.messages.map((message) => message.uidl));
     const stuck = [...setAside].filter(([uidl]) => listed.has(uidl));

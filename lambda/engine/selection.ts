@@ -70,6 +70,19 @@ export const selectNew = (
 };
 
 /**
+ * The order to fetch new messages in: server order, but messages that failed to arrive before
+ * (a RETR that never ends, a message over the size limit, a cut connection) last, so one bad
+ * message holds back only itself: the others are archived and their sends go out first.
+ */
+export const fetchOrder = (
+  fresh: readonly ServerMessage[],
+  failedBefore: (uidl: string) => boolean,
+): ServerMessage[] => [
+  ...fresh.filter((message) => !failedBefore(message.uidl)),
+  ...fresh.filter((message) => failedBefore(message.uidl)),
+];
+
+/**
  * The seen entries of ambiguous UIDLs after a run: per LIST size, the copies read in this run
  * (`resolved`: message number → the id holding its bytes), then the earlier ones, as many as the
  * server still lists. Only entries that change are returned. Called before the fetch (nothing

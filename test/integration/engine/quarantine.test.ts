@@ -53,7 +53,8 @@ describe('a message the server cannot deliver', () => {
 
     // Assess
     expect(failures).toEqual(['ECONNECTION', 'ECONNECTION', 'ECONNECTION']);
-    expect(past).toMatchObject({ archived: 2, deleted: 2 });
+    // Messages 2 and 3 were read before message 1 from the second run on: only deletion waited
+    expect(past).toMatchObject({ archived: 0, deleted: 2 });
     expect(past.alerts).toEqual([
       expect.objectContaining({
         code: 'ECONNECTION',

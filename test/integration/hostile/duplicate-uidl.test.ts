@@ -140,9 +140,14 @@ describe('a UIDL listed for more than one message', () => {
       ...mailbox.store,
       location: mailbox.store.location,
       getDocument: async (key) => {
-        if (!hidden && key.startsWith(layout.recordsPrefix)) {
+        // Only the look of a copy whose archive write found the bytes already there (the race):
+        // other reads of the record (the sender's, the first copy's) may be what the forward
+        // itself waits for.
+        const racing = new Error().stack?.includes('archive-message') ?? false;
+        if (!hidden && racing && key.startsWith(layout.recordsPrefix)) {
           hidden = true;
-          while (sent(mailbox) === 0) await sleep(5);
+          const until = Date.now() + 10_000;
+          while (sent(mailbox) === 0 && Date.now() < until) await sleep(5);
           return null;
         }
         return mailbox.store.getDocument(key);

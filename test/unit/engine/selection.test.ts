@@ -3,6 +3,7 @@ import type { SeenEntry } from '../../../lambda/engine/ledger-types.js';
 import {
   buildListing,
   copiesAfter,
+  fetchOrder,
   selectDeletions,
   selectNew,
   selectVanished,
@@ -192,5 +193,22 @@ describe('selectDeletions', () => {
 describe('selectVanished', () => {
   it('returns archived UIDLs the server no longer lists', () => {
     expect(selectVanished(listing('b'), seen({ a: { t: 1 }, b: { t: 1 } }))).toEqual(['a']);
+  });
+});
+
+describe('fetchOrder', () => {
+  it('keeps server order, with the messages that failed to arrive before at the end', () => {
+    const fresh = listing('u1', 'u2', 'u3', 'u4').messages;
+    const failed = new Set(['u1', 'u3']);
+
+    const order = fetchOrder(fresh, (uidl) => failed.has(uidl));
+
+    expect(order.map((message) => message.uidl)).toEqual(['u2', 'u4', 'u1', 'u3']);
+  });
+
+  it('changes nothing when no message failed before', () => {
+    const fresh = listing('u1', 'u2').messages;
+
+    expect(fetchOrder(fresh, () => false)).toEqual(fresh);
   });
 });
