@@ -101,6 +101,6 @@ export const auditConfig = async (config: Config, secrets: SecretStore): Promise
   // A config fix first: trying later would not help.
   const exitCode = codes.includes(EXIT.usage)
     ? EXIT.usage
-    : codes.reduce<ExitCode>((worst, code) => (code > worst ? code : worst), EXIT.ok);
+    : (Math.max(EXIT.ok, ...codes) as ExitCode);
   return { secrets: checks, problems, warnings, exitCode };
 };
