@@ -41,7 +41,7 @@ export const isCertificateError = (error: unknown): boolean => {
 const tlsError = (message: string, options: TransportOptions, cause?: unknown) =>
   new PopfwdError('ETLS', message, {
     ...(cause === undefined ? {} : { cause }),
-    context: { host: options.host, port: options.port, errno: codeOf(cause), hint: true },
+    context: { host: options.host, port: options.port, errno: codeOf(cause) },
   });
 
 /** Implicit TLS met a plain-text server: its greeting arrived where a TLS record belonged. */

@@ -62,7 +62,13 @@ export const createWatchCommand = (deps: WatchDeps = {}): Command => ({
     // The access token outlives a run (not the refresh token, read by every run that refreshes).
     const accessTokens = createAccessTokenCache();
     // Every line starts with the time: a watch log is read hours later.
-    const stamped = (line: string) => `${stamp()} ${line}\n`;
+    const stamped = (text: string) => {
+      const time = stamp();
+      return `${text
+        .split('\n')
+        .map((line) => `${time} ${line}`)
+        .join('\n')}\n`;
+    };
     const say = (line: string) => {
       if (!values.quiet) io.stderr.write(stamped(line));
     };

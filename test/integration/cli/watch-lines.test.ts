@@ -2,6 +2,7 @@
  * What `popfwd watch` prints, with a fake clock: a timestamp on every line, one line per empty
  * poll, and `--json` lines that carry their `time`.
  */
+import { writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -122,5 +123,23 @@ describe('popfwd watch: lines with times', () => {
       },
     ]);
     for (const line of failed.stderr) expect(line).toMatch(STAMP);
+  });
+
+  it('an invalid edit: every line of its report stamped, the last good config kept', async () => {
+    const mailbox = await engine({ mailbox: [] });
+    const file = join(mailbox.dir, 'popfwd.yaml');
+
+    const result = await watch(mailbox, ['--every', '5m'], {
+      polls: 2,
+      betweenPolls: (poll) => {
+        if (poll === 1) writeFileSync(file, 'mailbox:\n  adress: x\n  pop3: { securty: tls }\n');
+      },
+    });
+
+    expect(result.stdout).toHaveLength(2);
+    const report = result.stderr.filter((line) => !/watching|stopped$/.test(line));
+    expect(report.length).toBeGreaterThan(2);
+    for (const line of report) expect(line.startsWith(`${at(5)} `)).toBe(true);
+    expect(report.join('\n')).toContain('is invalid, keeping the last good one');
   });
 });
