@@ -2,10 +2,14 @@
  * The plain-to-TLS probe must not misjudge a slow or silent plain server, nor be fooled by a
  * server that sends TLS-looking bytes without completing a handshake.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isPopfwdError } from '../../../lambda/errors.js';
-import { Pop3Client } from '../../../lambda/pop3/client.js';
+import { Pop3Client, Pop3State } from '../../../lambda/pop3/client.js';
 import { TLS_PROBE_AFTER_MS } from '../../../lambda/pop3/tls-hints.js';
 import { fault } from '../../../lambda/sandbox/pop3-faults.js';
 import { type Pop3ServerOptions, startPop3Server } from '../../../lambda/sandbox/pop3-server.js';
@@ -39,7 +43,10 @@ describe('the plain-to-TLS probe against hostile and slow servers', () => {
       port: server.port,
       security: 'plain',
     });
-    await client.quit();
+    // Greeted, CAPA read: ready to log in
+    expect(client.state).toBe(Pop3State.AUTHORIZATION);
+    expect(client.capabilities.known).toBe(true);
+    client.destroy();
 
     // The probe's connection was answered in plain text and closed; it never logged in
     expect(server.connections).toBe(2);
@@ -90,5 +97,50 @@ describe('the plain-to-TLS probe against hostile and slow servers', () => {
     );
 
     expect(isPopfwdError(error) && error.code).toBe('ETIMEDOUT');
+  });
+
+  it('a certificate whose names carry terminal escapes: the hint shows them escaped, bounded', async () => {
+    // Prepare: a self-signed certificate with ESC, BEL and long names, made for this test
+    const dir = mkdtempSync(join(tmpdir(), 'popfwd-evil-cert-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const subject = `/CN=evil\u001b]0;pwned\u0007x/O=${'A'.repeat(60)}/OU=${'B'.repeat(60)}`;
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-utf8',
+        '-subj',
+        subject,
+      ],
+      { stdio: 'ignore' },
+    );
+    const server = await serve({
+      tls: { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+    });
+
+    // Act
+    const error = await failure(
+      Pop3Client.connect({ host: server.host, port: server.port, security: 'tls' }),
+    );
+
+    // Assess
+    expect(isPopfwdError(error) && error.code).toBe('ETLS');
+    const message = (error as Error).message;
+    expect(message).toContain('add mailbox.caFile');
+    expect(message).toContain('CN=evil\\x1b]0;pwned\\x07x');
+    expect(message).not.toMatch(/[\u0000-\u001f]/);
+    expect(message.length).toBeLessThan(1_200);
   });
 });
