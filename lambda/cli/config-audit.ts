@@ -7,8 +7,10 @@ import { EXIT, type ExitCode, exitCodeFor } from './exit-codes.js';
 export interface SecretCheck {
   readonly path: string;
   readonly ref: string;
-  /** null: readable; otherwise why not. */
+  /** null: readable (or not read); otherwise why not. */
   readonly problem: string | null;
+  /** false with --offline. */
+  readonly read: boolean;
   readonly exitCode: ExitCode;
 }
 
@@ -55,11 +57,11 @@ const checkSecret = async (
   const shown = describeSecretRef(ref);
   try {
     await readWithin(secrets, ref, readTimeoutMs);
-    return { path, ref: shown, problem: null, exitCode: EXIT.ok };
+    return { path, ref: shown, problem: null, read: true, exitCode: EXIT.ok };
   } catch (error) {
     // ESECRET messages name the reference, never a value.
     const code = isPopfwdError(error) ? exitCodeFor({ error }) : EXIT.unavailable;
-    return { path, ref: shown, problem: errorMessage(error), exitCode: code };
+    return { path, ref: shown, problem: errorMessage(error), read: true, exitCode: code };
   }
 };
 
@@ -75,11 +77,16 @@ const isPlainHttp = (url: string): boolean => {
  */
 export const auditConfig = async (
   config: Config,
-  secrets: SecretStore,
+  /** null: --offline, the references are listed but not read. */
+  secrets: SecretStore | null,
   readTimeoutMs = READ_TIMEOUT_MS,
 ): Promise<ConfigAudit> => {
   const checks = await Promise.all(
-    secretRefs(config).map(({ path, ref }) => checkSecret(secrets, path, ref, readTimeoutMs)),
+    secretRefs(config).map(({ path, ref }) =>
+      secrets
+        ? checkSecret(secrets, path, ref, readTimeoutMs)
+        : { path, ref: describeSecretRef(ref), problem: null, read: false, exitCode: EXIT.ok },
+    ),
   );
   const problems = checks
     .filter((check) => check.problem !== null)

@@ -32,7 +32,10 @@ export const configCheckCommand: Command = {
   async run(args, io) {
     const { values } = parseCommandArgs(COMMAND_SPECS.configCheck, args);
     const loaded = await loadCommandConfig(values.config, io);
-    const audit = await auditConfig(loaded.config, openSecretStore({ env: io.env }));
+    const audit = await auditConfig(
+      loaded.config,
+      values.offline ? null : openSecretStore({ env: io.env }),
+    );
     for (const warning of audit.warnings) io.stderr.write(`warning: ${warning}\n`);
     for (const problem of audit.problems) io.stderr.write(`problem: ${problem}\n`);
     // -q: the exit code says it; warnings and problems (stderr) still show.
@@ -41,7 +44,7 @@ export const configCheckCommand: Command = {
       audit.problems.length === 0 ? 'valid' : `${audit.problems.length} problem(s), see above`;
     const secrets = audit.secrets.map(
       (check) =>
-        `${check.path} (${check.ref}): ${check.problem === null ? 'readable' : 'cannot be read'}`,
+        `${check.path} (${check.ref}): ${!check.read ? 'not read (--offline)' : check.problem === null ? 'readable' : 'cannot be read'}`,
     );
     const changes = changedSettings(loaded.config, loaded.location.path).map(
       (setting) =>

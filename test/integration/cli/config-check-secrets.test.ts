@@ -41,11 +41,15 @@ const oauthConfig = (auth: Record<string, unknown>) => ({
   },
 });
 
-const check = async (document: unknown, env: NodeJS.ProcessEnv = {}) => {
+const check = async (
+  document: unknown,
+  env: NodeJS.ProcessEnv = {},
+  flags: readonly string[] = [],
+) => {
   const dir = await scratch();
   const file = join(dir, 'popfwd.yaml');
   await writeFile(file, stringify(document));
-  const result = await runCli(['config', 'check', '--config', file], dir, { env });
+  const result = await runCli(['config', 'check', '--config', file, ...flags], dir, { env });
   const output = `${result.stdout}${result.stderr}`;
   expect(output).not.toContain(SECRET);
   return { ...result, dir, file, output };
@@ -101,6 +105,23 @@ describe('popfwd config check: secrets', () => {
     const readable = await check(passwordConfig({ file: join(dir, 'secret') }));
     expect(readable.code).toBe(0);
     expect(readable.stdout).toContain(`(file:${join(dir, 'secret')}): readable`);
+  });
+});
+
+describe('popfwd config check --offline', () => {
+  it('lists the references without reading them; config problems still count', async () => {
+    const unset = await check(passwordConfig({ env: 'POPFWD_TEST_UNSET' }), {}, ['--offline']);
+    const envToken = await check(oauthConfig({ refreshToken: { env: 'POPFWD_TEST_TOKEN' } }), {}, [
+      '--offline',
+    ]);
+
+    expect(unset.code).toBe(0);
+    expect(unset.stdout).toContain(': valid');
+    expect(unset.stdout).toContain(
+      'secrets    mailbox.auth.password (env:POPFWD_TEST_UNSET): not read (--offline)',
+    );
+    expect(envToken.code).toBe(2);
+    expect(envToken.stderr).toContain('mailbox.auth.refreshToken is an environment variable');
   });
 });
 
