@@ -175,6 +175,40 @@ const ownCause = (error: unknown): PopfwdError | null => {
 const MAX_DETAIL = 300;
 const oneLine = (value: string): string => value.replace(/\s+/g, ' ').trim().slice(0, MAX_DETAIL);
 
+/** What to change in the config for a TLS failure, matched on OpenSSL's and Node's words. */
+const TLS_HINTS: ReadonlyArray<readonly [RegExp, string]> = [
+  [
+    /wrong version number|packet length too long|unknown protocol/i,
+    'the SMTP port speaks plain SMTP, not TLS: use smtp.security: starttls (usually port 587)',
+  ],
+  [
+    /altnames|ALTNAME_INVALID/i,
+    "the SMTP server's certificate is not issued for smtp.host: set smtp.host to a name the certificate lists",
+  ],
+  [
+    /expired|not yet valid/i,
+    "the SMTP server's certificate is out of date: the server must renew it, or this machine's clock is wrong",
+  ],
+  [
+    /self[- ]signed|unable to verify|local issuer|UNABLE_TO|SELF_SIGNED/i,
+    "the SMTP server's certificate is not trusted: if it is your server's own, add mailbox.caFile (the PEM file of the CA that signed it)",
+  ],
+];
+
+/** A silent server may be one that waits for TLS first (port 465). */
+const GREETING_HINT =
+  'no SMTP greeting: if the port expects TLS from the first byte (usually 465), use smtp.security: tls';
+
+const hintFor = (row: Row, failure: SendFailure): string | null => {
+  if (row.reason === 'tls') {
+    return TLS_HINTS.find(([pattern]) => pattern.test(failure.message))?.[1] ?? null;
+  }
+  if (row.reason === 'connection' && /greeting never received/i.test(failure.message)) {
+    return GREETING_HINT;
+  }
+  return null;
+};
+
 export const classifySendFailure = (failure: SendFailure): Row =>
   TABLE.find((row) => row.matches(failure)) ?? FALLBACK;
 
@@ -212,7 +246,12 @@ export const classifySendError = (error: unknown, redactor?: TextRedactor): Popf
   const row = classifySendFailure(raw);
   const failure = maskedFailure(raw, redactor);
   const detail = oneLine(failure.response || failure.message);
-  return new PopfwdError(row.code, `sending failed (${row.reason}): ${detail}`, {
+  // The library's words stay, after ours: they are what a search engine knows.
+  const hint = hintFor(row, raw);
+  const message = hint
+    ? `sending failed (${row.reason}): ${hint} (${detail})`
+    : `sending failed (${row.reason}): ${detail}`;
+  return new PopfwdError(row.code, message, {
     cause: failureError(failure),
     context: {
       reason: row.reason,

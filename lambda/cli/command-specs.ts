@@ -70,7 +70,13 @@ export const COMMAND_SPECS = {
   configCheck: {
     name: ['config', 'check'],
     summary: 'validate a config file and explain what it will do',
-    options: { config: CONFIG_OPTION },
+    options: {
+      config: CONFIG_OPTION,
+      offline: {
+        type: 'boolean',
+        description: 'do not read the secrets (e.g. SSM parameters out of reach from here)',
+      },
+    },
   },
   rulesTest: {
     name: ['rules', 'test'],

@@ -12,6 +12,8 @@ const clock = (): string => new Date().toISOString().slice(11, 19);
 
 export interface ConsoleLogOptions {
   readonly level: LogLevel;
+  /** The time at the start of each line. @default the UTC time of day, `12:00:01` */
+  readonly stamp?: () => string;
   /** Called before a line is written, e.g. to clear a progress bar; and after. */
   readonly around?: (write: () => void) => void;
 }
@@ -23,6 +25,7 @@ export const consoleLog = (
   base: LogFields = {},
 ): Log => {
   const threshold = LOG_LEVELS.indexOf(options.level);
+  const stamp = options.stamp ?? clock;
   const line =
     (level: LogLevel) =>
     (message: string, fields: LogFields = {}) => {
@@ -32,7 +35,7 @@ export const consoleLog = (
         .filter(([, value]) => value !== undefined)
         .map(([key, value]) => `${key}=${render(value)}`)
         .join(' ');
-      const text = `${clock()} ${level.padEnd(5)} ${message}${extra ? ` ${extra}` : ''}\n`;
+      const text = `${stamp()} ${level.padEnd(5)} ${message}${extra ? ` ${extra}` : ''}\n`;
       const write = () => out.write(text);
       if (options.around) options.around(write);
       else write();

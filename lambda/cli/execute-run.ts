@@ -21,6 +21,8 @@ export interface RunFlags {
   /** Overrides limits.runTimeout when shorter. */
   readonly deadlineMs?: number;
   readonly createMailer?: (credentials: Credentials) => Mailer;
+  /** The time at the start of each log line (consoleLog's default otherwise). */
+  readonly stamp?: () => string;
   /** `popfwd watch`: one cache for all its runs. */
   readonly accessTokens?: AccessTokenCache;
 }
@@ -42,6 +44,7 @@ export const executeRun = async (
   const log = redactingLog(
     consoleLog(io.stderr, {
       level,
+      ...(flags.stamp ? { stamp: flags.stamp } : {}),
       ...(bar ? { around: (write: () => void) => bar.around(write) } : {}),
     }),
     redactor,

@@ -29,6 +29,7 @@ import {
 import { authenticate } from './login.js';
 import { Pop3MessageStream } from './message-stream.js';
 import { printable } from './server-text.js';
+import { greetingOrTlsPort } from './tls-hints.js';
 import { openSocket, type TransportOptions, upgradeToTls, wrapSocketError } from './transport.js';
 
 export const Pop3State = {
@@ -184,7 +185,7 @@ export class Pop3Client implements SaslChannel {
     const socket = await openSocket(transport);
     const client = new Pop3Client(socket, options, timeouts);
     try {
-      await client.#greeting();
+      await greetingOrTlsPort(client.#greeting(), transport);
       await client.#refreshCapabilities();
       if (options.security === 'starttls') {
         await client.#startTls(transport);

@@ -4,6 +4,12 @@ import type { Security } from '../config/schema.js';
 import { PopfwdError } from '../errors.js';
 import { clientTlsOptions } from '../tls-options.js';
 import { printable } from './server-text.js';
+import {
+  describeCertificateError,
+  isCertificateError,
+  isNotTlsError,
+  plainPortError,
+} from './tls-hints.js';
 
 export interface TransportOptions {
   readonly host: string;
@@ -40,6 +46,9 @@ export const wrapSocketError = (
   const socketLevel = typeof (error as { syscall?: unknown })?.syscall === 'string';
   const tlsLevel =
     TLS_CERT_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS');
+  if (during === 'tls' && options.security === 'tls' && isNotTlsError(error)) {
+    return plainPortError(options, error);
+  }
   if (tlsLevel || (during === 'tls' && !socketLevel)) {
     const detail = TLS_CERT_CODES.has(code)
       ? 'certificate verification failed'
@@ -84,6 +93,11 @@ const whenReady = <S extends Socket>(
     const onError = (error: Error) => {
       clearTimeout(timer);
       socket.destroy();
+      if (isCertificateError(error)) {
+        // Names the certificate, which a second handshake reads (never rejects).
+        void describeCertificateError(error, options).then(reject);
+        return;
+      }
       reject(wrapSocketError(error, options, during));
     };
     socket.once('error', onError);

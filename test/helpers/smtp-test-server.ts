@@ -53,6 +53,8 @@ export interface SmtpTestServerOptions {
   readonly dataReply?: (mail: CapturedMail) => Error | undefined;
   /** Extra smtp-server options (hooks, hide8BITMIME, size …), applied last. */
   readonly server?: Partial<SMTPServerOptions>;
+  /** The loopback address to listen on. @default '127.0.0.1' */
+  readonly host?: string;
 }
 
 export interface SmtpTestServer {
@@ -154,7 +156,7 @@ export const startSmtpTestServer = async (
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, options.host ?? '127.0.0.1', () => resolve());
   });
   server.on('error', () => {});
   const { port } = server.server.address() as AddressInfo;

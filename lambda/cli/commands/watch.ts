@@ -9,8 +9,9 @@ import { COMMAND_SPECS } from '../command-specs.js';
 import { loadCommandConfig } from '../config-location.js';
 import { executeRun } from '../execute-run.js';
 import { EXIT, type ExitCode, exitCodeFor, exitHint } from '../exit-codes.js';
-import { formatSummary } from '../format-summary.js';
+import { formatPoll } from '../format-poll.js';
 import { type CliIO, type Command, logLevelOf } from '../io.js';
+import { localTimestamp } from '../timestamp.js';
 import { nextPollDelay } from '../watch-backoff.js';
 import { deadlineFlag } from './run.js';
 
@@ -24,6 +25,8 @@ const TEMPORARY: ReadonlySet<ExitCode> = new Set([EXIT.failed, EXIT.unavailable]
 export interface WatchDeps {
   /** The pause between polls; rejects or returns early when `signal` aborts. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The time each line is stamped with. @default the system clock */
+  readonly now?: () => Date;
 }
 
 const realSleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -43,6 +46,7 @@ const describeError = (error: unknown): string =>
 export const createWatchCommand = (deps: WatchDeps = {}): Command => ({
   async run(args, io: CliIO) {
     const sleep = deps.sleep ?? realSleep;
+    const stamp = () => localTimestamp((deps.now ?? (() => new Date()))());
     const { values } = parseCommandArgs(COMMAND_SPECS.watch, args);
     const every = parseDuration(values.every);
     if (every === null || every < MIN_INTERVAL_MS) {
@@ -57,9 +61,18 @@ export const createWatchCommand = (deps: WatchDeps = {}): Command => ({
     let current: LoadedConfig = first;
     // The access token outlives a run (not the refresh token, read by every run that refreshes).
     const accessTokens = createAccessTokenCache();
-    const say = (line: string) => {
-      if (!values.quiet) io.stderr.write(`${line}\n`);
+    // Every line starts with the time: a watch log is read hours later.
+    const stamped = (text: string) => {
+      const time = stamp();
+      return `${text
+        .split('\n')
+        .map((line) => `${time} ${line}`)
+        .join('\n')}\n`;
     };
+    const say = (line: string) => {
+      if (!values.quiet) io.stderr.write(stamped(line));
+    };
+    const level = logLevelOf(values);
     say(`watching ${current.config.mailbox.address} every ${values.every} (Ctrl-C to stop)`);
 
     let failures = 0;
@@ -68,32 +81,44 @@ export const createWatchCommand = (deps: WatchDeps = {}): Command => ({
         current = await loadConfig(file);
       } catch (error) {
         io.stderr.write(
-          `config ${file} is invalid, keeping the last good one:\n${errorMessage(error)}\n`,
+          stamped(`config ${file} is invalid, keeping the last good one:\n${errorMessage(error)}`),
         );
       }
       let code: ExitCode;
       try {
         const summary = await executeRun(current.config, io, {
           json: values.json,
-          level: logLevelOf(values),
+          // One line per poll: the run's info lines (logged in, nothing new) only with -v.
+          level: level === 'info' ? 'warn' : level,
+          stamp,
           progress: !values.quiet,
           deadlineMs,
           accessTokens,
         });
-        if (values.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
-        else if (!values.quiet)
-          io.stdout.write(formatSummary(current.config.mailbox.address, summary));
+        if (values.json) io.stdout.write(`${JSON.stringify({ time: stamp(), ...summary })}\n`);
+        else if (!values.quiet) {
+          const lines = formatPoll(current.config.mailbox.address, summary);
+          io.stdout.write(lines.map(stamped).join(''));
+        }
         code = exitCodeFor({ summary, interrupted: io.signal.aborted });
       } catch (error) {
         code = exitCodeFor({ error, interrupted: io.signal.aborted });
-        io.stderr.write(`run failed: ${describeError(error)}\n`);
+        io.stderr.write(stamped(`run failed: ${describeError(error)}`));
         const hint = exitHint(code);
-        if (hint) io.stderr.write(`${hint}\n`);
+        if (hint) io.stderr.write(stamped(hint));
+        if (values.json) {
+          const failure = isPopfwdError(error)
+            ? { code: error.code, message: error.message }
+            : { message: errorMessage(error) };
+          io.stdout.write(`${JSON.stringify({ time: stamp(), error: failure, exitCode: code })}\n`);
+        }
       }
       if (code === EXIT.interrupted) break;
       if (PERMANENT.has(code)) {
         io.stderr.write(
-          `stopped: this error comes back on every poll until it is fixed (exit code ${code})\n`,
+          stamped(
+            `stopped: this error comes back on every poll until it is fixed (exit code ${code})`,
+          ),
         );
         return code;
       }

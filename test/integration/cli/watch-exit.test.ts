@@ -115,7 +115,9 @@ describe('popfwd watch: permanent errors stop it, temporary ones slow it down', 
     const summaries = result.stdout
       .trimEnd()
       .split('\n')
-      .map((line) => JSON.parse(line));
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      // A failed poll is a JSON line with its error; the summaries are the others
+      .filter((line) => !('error' in line));
     expect(summaries).toMatchObject([{ archived: 2 }, { archived: 0 }]);
     expect(result.stderr).toContain('3 failed poll(s) in a row; the next in 20 min');
   });

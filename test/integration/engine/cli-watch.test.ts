@@ -65,7 +65,7 @@ describe('popfwd watch', () => {
     ]);
     expect(pauses.waits).toEqual([15 * 60_000, 15 * 60_000]);
     expect(mailbox.server.connections).toBe(2);
-    expect(result.stderr).toMatch(/^watching alice@example\.test every 15m/);
+    expect(result.stderr).toMatch(/^\S+ watching alice@example\.test every 15m/);
     expect(result.stderr.trimEnd().endsWith('stopped')).toBe(true);
   });
 });

@@ -217,3 +217,38 @@ describe('classifySendError', () => {
     expect(error.message.length).toBeLessThan(400);
   });
 });
+
+describe('classifySendError: hints that name the config fix', () => {
+  // nodemailer's own shapes: an Error with `code` set by SMTPConnection#_formatError
+  const nodemailerError = (message: string, code: string) =>
+    Object.assign(new Error(message), { code, command: 'CONN' });
+
+  it.each([
+    [
+      'C0A7A8F5EE7F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number',
+      'ESOCKET',
+      'ETLS',
+      'the SMTP port speaks plain SMTP, not TLS: use smtp.security: starttls',
+    ],
+    ['self-signed certificate', 'ESOCKET', 'ETLS', 'add mailbox.caFile'],
+    [
+      "Hostname/IP does not match certificate's altnames: IP: 127.0.0.2 is not in the cert's list: 127.0.0.1",
+      'ESOCKET',
+      'ETLS',
+      'set smtp.host to a name the certificate lists',
+    ],
+    [
+      'Greeting never received',
+      'ETIMEDOUT',
+      'ESEND',
+      'if the port expects TLS from the first byte (usually 465), use smtp.security: tls',
+    ],
+  ])('%s', (message, code, expected, hint) => {
+    const error = classifySendError(nodemailerError(message, code));
+
+    expect(error.code).toBe(expected);
+    expect(error.message).toContain(hint);
+    // The library's words are kept after the hint
+    expect(error.message).toContain(message.slice(0, 40));
+  });
+});

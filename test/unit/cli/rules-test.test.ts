@@ -262,6 +262,8 @@ describe('popfwd config check: rules', () => {
     const { code, stdout } = await runCli(
       ['config', 'check', '--config', join(FIXTURES, 'rules.yaml')],
       FIXTURES,
+      // config check reads the password reference; an unset one would be a problem (exit 2)
+      { env: { POPFWD_PASSWORD: 'set' } },
     );
 
     expect(code).toBe(0);
