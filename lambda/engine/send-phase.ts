@@ -17,6 +17,7 @@ import {
   readRecord as readStoredRecord,
 } from './message-record.js';
 import type { RunContext } from './run-context.js';
+import { failedSendsOf, withFailedSends } from './run-history.js';
 import {
   ACCOUNT_PAUSE_MS,
   backoff,
@@ -107,10 +108,15 @@ const finalize = async (
       },
     );
   });
-  ctx.ledger.updateState((state) => ({
-    ...state,
-    pending: Object.fromEntries(Object.entries(state.pending).filter(([id]) => !done.has(id))),
-  }));
+  ctx.ledger.updateState((state) =>
+    withFailedSends(
+      {
+        ...state,
+        pending: Object.fromEntries(Object.entries(state.pending).filter(([id]) => !done.has(id))),
+      },
+      failedSendsOf(state, done.keys(), updatedAt),
+    ),
+  );
 };
 
 type Outcome = 'sent' | 'skipped' | 'retry' | 'failed' | 'stop';
