@@ -67,6 +67,19 @@ export const COMMAND_SPECS = {
       json: { ...JSON_OPTION, description: 'print the run summary as one JSON object' },
     },
   },
+  status: {
+    name: ['status'],
+    summary:
+      'what the store says: last runs, sends waiting or failed, pauses, set-aside messages, archive size (read-only)',
+    options: {
+      config: CONFIG_OPTION,
+      json: {
+        ...JSON_OPTION,
+        description:
+          'print one JSON object: {mailbox, location, initialized, lease, runs, waiting, failed, sendPause, quarantined, sendsToday, archive, refreshTokenRotatedAt}',
+      },
+    },
+  },
   configCheck: {
     name: ['config', 'check'],
     summary: 'validate a config file and explain what it will do',
