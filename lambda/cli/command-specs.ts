@@ -32,6 +32,11 @@ export const COMMAND_SPECS = {
           'print the summary as one JSON object: {fetched, archived, alreadyArchived, deleted, forwarded, replied, skipped, failed, durationMs, …}',
       },
       deadline: DEADLINE_OPTION,
+      'dry-run': {
+        type: 'boolean',
+        description:
+          'log in, list and read the new messages, evaluate the rules and print what a run would archive, send and delete; changes nothing on the server or in the store',
+      },
     },
   },
   watch: {
