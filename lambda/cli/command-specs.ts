@@ -85,6 +85,32 @@ export const COMMAND_SPECS = {
       },
     },
   },
+  resend: {
+    name: ['resend'],
+    summary:
+      'send now what waits (or, with --failed, what failed), once, from the archived copy; takes the lease like a run',
+    options: {
+      config: CONFIG_OPTION,
+      failed: {
+        type: 'boolean',
+        description:
+          'the sends that failed for good (`popfwd status` lists them) instead of the waiting ones',
+      },
+      json: {
+        ...JSON_OPTION,
+        description:
+          'print one JSON object: {messages, forwarded, replied, failed, pendingActions, …}',
+      },
+    },
+    positionals: [
+      {
+        name: 'ID…',
+        variadic: true,
+        description:
+          'message ids or UIDLs (as `popfwd status` shows them); none: all of them; an unknown one exits 2',
+      },
+    ],
+  },
   configCheck: {
     name: ['config', 'check'],
     summary: 'validate a config file and explain what it will do',

@@ -292,6 +292,8 @@ const FINALIZE_BATCH = 50;
 export const sendPhase = async (
   ctx: RunContext,
   createMailer: () => Mailer | Promise<Mailer>,
+  /** `popfwd resend ID…`: only these messages' earlier sends. */
+  only?: ReadonlySet<string>,
 ): Promise<void> => {
   const { ledger, counters, config } = ctx;
   let mailer: Promise<Mailer> | null = null;
@@ -301,9 +303,9 @@ export const sendPhase = async (
   };
   const now = ctx.clock.now();
   forgetExpired(ctx, now);
-  const earlier = Object.entries(ledger.state.pending).sort(([, a], [, b]) =>
-    a.since.localeCompare(b.since),
-  );
+  const earlier = Object.entries(ledger.state.pending)
+    .filter(([id]) => !only || only.has(id))
+    .sort(([, a], [, b]) => a.since.localeCompare(b.since));
   for (const [id, { uidl }] of earlier) ctx.sends.push({ id, uidl, record: null });
   let stopped = isPaused(ledger.state, now);
   if (stopped) {
