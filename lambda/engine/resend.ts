@@ -119,7 +119,7 @@ export const resendMailbox = async (options: ResendOptions): Promise<ResendResul
           };
           for (const send of again) {
             const previous = record?.actions?.[send.actionId] ?? actions[send.actionId];
-            if (!previous || previous.status !== 'failed') continue;
+            if (previous?.status !== 'failed') continue;
             const { reason: _reason, notBefore: _wait, ...rest } = previous;
             actions[send.actionId] = { ...rest, status: 'pending' };
           }

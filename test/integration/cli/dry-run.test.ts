@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { systemClock } from '../../../lambda/clock.js';
 import type { DryRunReport } from '../../../lambda/engine/dry-run.js';
+import { fault, type Pop3CommandInfo } from '../../../lambda/sandbox/pop3-server.js';
 import { createS3Client } from '../../../lambda/stores/s3-client.js';
 import { createS3Store } from '../../../lambda/stores/s3-store.js';
 import { runCli } from '../../helpers/cli.js';
@@ -139,6 +140,40 @@ describe('popfwd run --dry-run', () => {
     ]);
     expect(mailbox.server.commands().filter((line) => line.startsWith('RETR'))).toEqual([]);
     expect(await snapshotDir(mailbox.dir)).toEqual(storeBefore);
+  });
+});
+
+describe('popfwd run --dry-run against a hostile server', () => {
+  const engine = useEngine();
+
+  it('stops reading a message that grows past limits.maxMessageSize though LIST said it was small, and deletes nothing', async () => {
+    // Prepare: RETR 1 answers with 64 KiB of body behind a small LIST size
+    const onCommand = (command: Pop3CommandInfo) =>
+      command.name === 'RETR' && command.args[0] === '1'
+        ? fault.reply(
+            `+OK\r\nSubject: huge\r\n\r\n${'y'.repeat(78).concat('\r\n').repeat(820)}.\r\n`,
+          )
+        : undefined;
+    const mailbox = await engine({ mailbox: mails(2), faults: { onCommand } });
+    const file = join(mailbox.dir, 'popfwd.yaml');
+    await writeFile(
+      file,
+      stringify(mailbox.document({ retention: 'delete', limits: { maxMessageSize: '16KiB' } })),
+    );
+    const storeBefore = await snapshotDir(mailbox.dir);
+    const serverBefore = serverState(mailbox);
+
+    // Act
+    const result = await runCli(['run', '--dry-run', '--config', file], mailbox.dir, { env });
+    await mailbox.server.idle();
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('maxMessageSize');
+    expect(result.stdout).toBe('');
+    expect(await snapshotDir(mailbox.dir)).toEqual(storeBefore);
+    expect(serverState(mailbox)).toEqual(serverBefore);
+    expect(mailbox.server.commands()).not.toContain('QUIT');
   });
 });
 
