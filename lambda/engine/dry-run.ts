@@ -100,7 +100,11 @@ export const dryRunMailbox = async (options: RunOptions): Promise<DryRunReport> 
     redactor,
     ...(ca ? { ca } : {}),
   });
+  // Ctrl-C drops the session: no QUIT, so the server changes nothing either way.
+  const stop = () => pop3.destroy('the dry run was interrupted');
+  options.signal?.addEventListener('abort', stop, { once: true });
   try {
+    if (options.signal?.aborted) stop();
     await pop3.login(credentials);
     const [uidls, sizes] = await Promise.all([pop3.uidlListing(), pop3.sizes()]);
     const listing = buildListing(uidls.entries, sizes.sizes);
@@ -186,5 +190,7 @@ export const dryRunMailbox = async (options: RunOptions): Promise<DryRunReport> 
     // No QUIT after a failure: the server deletes nothing either way.
     pop3.destroy('the dry run failed');
     throw error;
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
   }
 };
