@@ -112,3 +112,13 @@ export const failedSendsOf = (
         at,
       }));
   });
+
+/** A recorded rotation this old is renewed even by a poll that would write nothing else. */
+export const ROTATION_RECORD_MAX_AGE_MS = 86_400_000;
+
+/** Whether a rotation at `at` must be written now rather than with the next write anyway. */
+export const rotationStale = (state: MailboxState, at: number | undefined): boolean => {
+  if (at === undefined) return false;
+  const recorded = state.refreshTokenRotatedAt;
+  return recorded === undefined || at - Date.parse(recorded) >= ROTATION_RECORD_MAX_AGE_MS;
+};

@@ -17,7 +17,7 @@ import { clearFetchFailures, QUARANTINE_AFTER, quarantined } from './quarantine.
 import { armCutoff, type CutoffAlarm, type RunBudget, runBudget } from './run-budget.js';
 import { newCounters, type RunContext, toSummary } from './run-context.js';
 import { reportFindings } from './run-findings.js';
-import { runRecord, withRotation, withRun } from './run-history.js';
+import { rotationStale, runRecord, withRotation, withRun } from './run-history.js';
 import type { RunOptions } from './run-options.js';
 import {
   buildListing,
@@ -174,8 +174,9 @@ const runWithin = async (
     if (cutoff.passed) pop3.destroy('the run deadline passed');
     const stat = await pop3.login(credentials);
     log.info('logged in', { messages: stat.count, bytes: stat.size, pipelining: pop3.pipelining });
-    // Recording a rotation makes the ledger dirty: this poll writes the state (rare: a refresh).
-    noteRotation();
+    // A rotation goes into the state's next write; it forces one (making this poll write the
+    // state) only when the recorded one is a day old: a cron run refreshes on every poll.
+    if (rotationStale(ledger.state, rotatedAt)) noteRotation();
   } catch (error) {
     // A session that did not log in is of no use; left open, its socket and timers would keep
     // the process (a CLI run, a warm Lambda) waiting until the deadline.

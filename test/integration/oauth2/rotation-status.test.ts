@@ -1,10 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parseConfig } from '../../../lambda/config/parse.js';
 import type { Config } from '../../../lambda/config/schema.js';
+import { mailboxLayout } from '../../../lambda/engine/layout.js';
 import { runMailbox } from '../../../lambda/engine/run.js';
 import type { StatusReport } from '../../../lambda/engine/status-report.js';
 import { memoryLog } from '../../../lambda/log.js';
@@ -14,6 +15,7 @@ import { runCli } from '../../helpers/cli.js';
 import { describeWithDovecot } from '../../helpers/dovecot-suite.js';
 import {
   configDocument,
+  MAILBOX_USER,
   type OAuth2Mailbox,
   startOAuth2Mailbox,
 } from '../../helpers/oauth2-mailbox.js';
@@ -66,5 +68,29 @@ describeWithDovecot('the refresh token rotation in `popfwd status`', () => {
     );
     expect(report.runs).toEqual([expect.objectContaining({ outcome: 'ok', fetched: 0 })]);
     expect(text.stdout).toMatch(/refresh token last rotated: \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+  });
+
+  it('is not written again by an empty poll within a day of the one recorded', async () => {
+    // Prepare
+    const poll = () =>
+      runMailbox({
+        config,
+        store: createLocalStore(join(dir, 'data')),
+        secrets: openSecretStore({ env: {} }),
+        log: memoryLog(),
+        deadline: Date.now() + 120_000,
+      });
+    await poll();
+    const stateFile = join(dir, 'data', mailboxLayout(MAILBOX_USER).stateKey);
+    const before = await readFile(stateFile, 'utf8');
+    const tokensBefore = mailbox.endpoint.accessTokens.length;
+
+    // Act
+    const second = await poll();
+
+    // Assess: it did refresh (and rotate) the token, and left the state as it was
+    expect(second).toMatchObject({ fetched: 0, failed: 0 });
+    expect(mailbox.endpoint.accessTokens.length).toBe(tokensBefore + 1);
+    expect(await readFile(stateFile, 'utf8')).toBe(before);
   });
 });
