@@ -1,11 +1,15 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { systemClock } from '../../../lambda/clock.js';
 import type { StatusReport } from '../../../lambda/engine/status-report.js';
+import { createS3Client } from '../../../lambda/stores/s3-client.js';
+import { createS3Store } from '../../../lambda/stores/s3-store.js';
 import { runCli } from '../../helpers/cli.js';
 import { snapshotDir } from '../../helpers/dir-snapshot.js';
+import { FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY } from '../../helpers/s3-fake.js';
+import { type S3HttpFake, startS3HttpFake } from '../../helpers/s3-http-fake.js';
 import { smtpReply } from '../../helpers/smtp-test-server.js';
 import {
   type Engine,
@@ -131,6 +135,47 @@ describe('popfwd resend', () => {
     expect((await status(file, mailbox)).waiting.map((send) => send.uidl)).toEqual(['m0001']);
   });
 
+  it('resends only the failed action of a message, and its record keeps the one already sent', async () => {
+    // Prepare: one rule forwards to two addresses in two actions; the first refuses once, for good
+    const twoForwards = rulesYaml(`
+- name: two phones
+  when: { from: '*' }
+  then:
+    - { forward: { to: [bad@phone.example], as: attachment } }
+    - { forward: { to: [me@phone.example], as: attachment } }
+`);
+    let refused = false;
+    const mailbox = await engine({
+      mailbox: mails(1),
+      smtp: {
+        dataReply: (sent) => {
+          if (refused || !sent.to.includes('bad@phone.example')) return undefined;
+          refused = true;
+          return smtpReply(550, '5.1.1 no such user');
+        },
+      },
+    });
+    const file = join(mailbox.dir, 'popfwd.yaml');
+    await writeFile(file, stringify(mailbox.document({ rules: twoForwards })));
+    const run = await mailbox.run({ rules: twoForwards }, live());
+
+    // Act
+    const result = await cli(['resend', '--failed', '--config', file, 'm0001'], mailbox);
+
+    // Assess
+    expect(run).toMatchObject({ forwarded: 1, failed: 1 });
+    expect(result.code).toBe(0);
+    expect(mailbox.smtp?.messages.map((sent) => sent.to)).toEqual([
+      ['me@phone.example'],
+      ['bad@phone.example'],
+    ]);
+    const record = await mailbox.record('m0001');
+    expect(Object.values(record?.actions ?? {}).map((action) => action.status)).toEqual([
+      'sent',
+      'sent',
+    ]);
+  });
+
   it('refuses an unknown id with exit code 2 and changes nothing', async () => {
     // Prepare
     const mailbox = await engine({
@@ -176,5 +221,53 @@ describe('popfwd resend', () => {
     expect(result.code).toBe(4);
     expect(result.stderr).toContain('elsewhere:1:abcd');
     expect(mailbox.smtp?.messages).toHaveLength(0);
+  });
+});
+
+describe('popfwd resend on S3', () => {
+  const engine = useEngine();
+  let s3: S3HttpFake | undefined;
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await s3?.close();
+    s3 = undefined;
+  });
+
+  it('resends a failed send once through the S3 store', async () => {
+    // Prepare
+    s3 = await startS3HttpFake({ bucket: 'popfwd-resend' });
+    const s3Config = {
+      bucket: s3.bucket,
+      prefix: 'mail/',
+      region: 'eu-west-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+    };
+    vi.stubEnv('AWS_ACCESS_KEY_ID', FAKE_ACCESS_KEY_ID);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', FAKE_SECRET_ACCESS_KEY);
+    const client = createS3Client({ ...s3Config, checksums: 'when_supported' } as never, {
+      credentials: { accessKeyId: FAKE_ACCESS_KEY_ID, secretAccessKey: FAKE_SECRET_ACCESS_KEY },
+    });
+    const store = createS3Store({ client, bucket: s3.bucket, prefix: 'mail/' });
+    const mailbox = await engine({
+      mailbox: mails(1),
+      smtp: refusingFirst(1, 550, '5.1.1 mailbox unavailable'),
+    });
+    const file = join(mailbox.dir, 'popfwd.yaml');
+    await writeFile(file, stringify({ ...mailbox.document({ rules }), store: { s3: s3Config } }));
+    await mailbox.run({ rules }, { ...live(), store });
+
+    // Act
+    const first = await cli(['resend', '--failed', '--config', file], mailbox);
+    const second = await cli(['resend', '--failed', '--config', file], mailbox);
+
+    // Assess
+    expect(first.code).toBe(0);
+    expect(second.stdout).toContain('no failed sends');
+    expect(mailbox.smtp?.messages).toHaveLength(1);
+    const state = JSON.parse(
+      s3.objects.get(`mail/${layout.stateKey}`)?.body.toString('utf8') ?? '{}',
+    ) as { lease: unknown; failedSends: unknown[]; pending: object };
+    expect(state).toMatchObject({ lease: null, failedSends: [], pending: {} });
   });
 });
