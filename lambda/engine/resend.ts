@@ -111,19 +111,24 @@ export const resendMailbox = async (options: ResendOptions): Promise<ResendResul
         const since = new Date(clock.now()).toISOString();
         for (const id of chosen) {
           const record = await readRecord(store, layout, id);
+          if (!record) {
+            // Without the record there is no archived copy to send from: it stays listed.
+            log.error('the record of a message with a failed send is missing; not resent', { id });
+            continue;
+          }
           const again = failedList.filter((send) => send.id === id);
           // All the message's actions: the record is written whole again once they are final.
           const actions: Record<string, ActionState> = {
-            ...record?.actions,
+            ...record.actions,
             ...ledger.state.pending[id]?.actions,
           };
           for (const send of again) {
-            const previous = record?.actions?.[send.actionId] ?? actions[send.actionId];
+            const previous = record.actions[send.actionId] ?? actions[send.actionId];
             if (previous?.status !== 'failed') continue;
             const { reason: _reason, notBefore: _wait, ...rest } = previous;
             actions[send.actionId] = { ...rest, status: 'pending' };
           }
-          const uidl = again[0]?.uidl ?? record?.meta.uidl ?? '';
+          const uidl = again[0]?.uidl ?? record.meta.uidl;
           ledger.updateState((state) => ({
             ...state,
             pending: { ...state.pending, [id]: { uidl, since, actions } satisfies PendingMessage },
