@@ -46,6 +46,11 @@ export const formatDryRun = (report: DryRunReport): string => {
     `${report.mailbox}: dry run — nothing was changed on the server or in the store`,
     `  the server lists ${report.listed} message(s); a run would archive ${report.archive.length}${report.later ? ` and leave ${report.later} for later runs (limits)` : ''}`,
   ];
+  if (report.seenLost) {
+    lines.push(
+      '  note: the index of archived UIDLs (uidls.json) is missing; a run matches these messages to their records, so some are already archived',
+    );
+  }
   for (const message of report.archive) {
     lines.push(
       `  archive ${message.uidl} (${formatBytes(message.size)}) from ${oneLine(message.from || '(none)', 60)}: ${oneLine(message.subject || '(no subject)')}`,

@@ -46,6 +46,11 @@ export interface DryRunReport {
   readonly delete: readonly string[];
   /** Sends from earlier runs still waiting (a run would try the due ones). */
   readonly waitingSends: number;
+  /**
+   * uidls.json is missing while records exist: a run matches every listed message to its record,
+   * so some of `archive` may already be archived (a run would then not send for them again).
+   */
+  readonly seenLost: boolean;
 }
 
 const sender = (meta: Pick<MessageMeta, 'from'>): string => {
@@ -185,6 +190,7 @@ export const dryRunMailbox = async (options: RunOptions): Promise<DryRunReport> 
       later: fresh.length - archive.length,
       delete: deletions,
       waitingSends: countOpenSends(ledger.state),
+      seenLost: ledger.recovery.seenLost === true,
     };
   } catch (error) {
     // No QUIT after a failure: the server deletes nothing either way.

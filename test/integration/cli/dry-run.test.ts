@@ -77,7 +77,7 @@ describe('popfwd run --dry-run', () => {
     // Assess
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout) as DryRunReport;
-    expect(report).toMatchObject({ listed: 4, later: 0, waitingSends: 0 });
+    expect(report).toMatchObject({ listed: 4, later: 0, waitingSends: 0, seenLost: false });
     expect(report.archive.map((message) => [message.uidl, message.subject])).toEqual([
       ['new1', 'message new1'],
       ['new2', 'boss: the plan'],
