@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
@@ -13,6 +13,7 @@ import { FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY } from '../../helpers/s3-fak
 import { type S3HttpFake, startS3HttpFake } from '../../helpers/s3-http-fake.js';
 import {
   type Engine,
+  layout,
   mail,
   mails,
   PASSWORD,
@@ -114,6 +115,23 @@ describe('popfwd run --dry-run', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ archived: 2, forwarded: 2, deleted: 3 });
     expect(mailbox.server.mailbox.messages.map((message) => message.uidl)).toEqual(['new2']);
     expect(report.delete).toHaveLength(3);
+  });
+
+  it('warns that some messages may already be archived when the seen index is gone', async () => {
+    // Prepare
+    const mailbox = await prepared(engine);
+    const file = await configFile(mailbox);
+    await rm(join(mailbox.dir, layout.seenKey));
+    const storeBefore = await snapshotDir(mailbox.dir);
+
+    // Act
+    const result = await runCli(['run', '--dry-run', '--config', file], mailbox.dir, { env });
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('uidls.json) is missing');
+    expect(result.stdout).toContain('a run would archive 4');
+    expect(await snapshotDir(mailbox.dir)).toEqual(storeBefore);
   });
 
   it('leaves a message over limits.maxMessageSize unread and says so', async () => {

@@ -168,6 +168,26 @@ describe('popfwd status', () => {
     expect(report.archive.messages).toBe(22);
   });
 
+  it('shows the run that holds the lease, and leaves the lease alone', async () => {
+    // Prepare
+    const mailbox = await engine({ mailbox: mails(1) });
+    const file = await configFile(mailbox);
+    await mailbox.run({ rules: [] }, live());
+    const state = JSON.parse((await mailbox.raw(layout.stateKey))?.toString('utf8') ?? '{}');
+    const until = new Date(Date.now() + 600_000).toISOString();
+    const leased = JSON.stringify({ ...state, lease: { owner: 'elsewhere:1:abcd', until } });
+    await writeFile(join(mailbox.dir, layout.stateKey), leased);
+
+    // Act
+    const report = await statusJson(file, mailbox.dir);
+    const text = await runCli(['status', '--config', file], mailbox.dir, { env });
+
+    // Assess
+    expect(report.lease).toEqual({ owner: 'elsewhere:1:abcd', until });
+    expect(text.stdout).toContain('a run (elsewhere:1:abcd) is working until');
+    expect((await mailbox.raw(layout.stateKey))?.toString('utf8')).toBe(leased);
+  });
+
   it('says so for a mailbox no run has saved, and reads a damaged state as an error naming it', async () => {
     // Prepare
     const mailbox = await engine({ mailbox: mails(1) });
