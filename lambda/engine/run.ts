@@ -127,6 +127,14 @@ const runWithin = async (
     onProgress: options.onProgress,
     sends: new SendQueue(),
   };
+  // The run writes a secret only to store a rotated refresh token: noted in the state for `status`.
+  let rotatedAt: number | undefined;
+  const noteRotation = () => {
+    if (rotatedAt === undefined) return;
+    const at = rotatedAt;
+    rotatedAt = undefined;
+    ledger.updateState((state) => withRotation(state, at));
+  };
   const ca = await readCaFile(config.mailbox.caFile);
   const opened = await openCredentials(
     config.mailbox,
@@ -143,14 +151,6 @@ const runWithin = async (
     },
   );
   const credentials = learningCredentials(opened, redactor);
-  // The run writes a secret only to store a rotated refresh token: noted in the state for `status`.
-  let rotatedAt: number | undefined;
-  const noteRotation = () => {
-    if (rotatedAt === undefined) return;
-    const at = rotatedAt;
-    rotatedAt = undefined;
-    ledger.updateState((state) => withRotation(state, at));
-  };
   const { pop3: server } = config.mailbox;
 
   options.onProgress?.({ phase: 'connect', done: 0, total: 0, bytes: 0 });
