@@ -35,7 +35,7 @@ export const COMMAND_SPECS = {
       'dry-run': {
         type: 'boolean',
         description:
-          'log in, list and read the new messages, evaluate the rules and print what a run would archive, send and delete; changes nothing on the server or in the store',
+          'log in, list and read the new messages, evaluate the rules and print what a run would archive, send and delete; changes nothing on the server or in the store; with --json: {mailbox, listed, archive, later, delete, waitingSends, seenLost}',
       },
     },
   },
