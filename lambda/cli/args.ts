@@ -84,7 +84,7 @@ export const parseCommandArgs = <S extends CommandSpec>(
   if (missing.length > 0) {
     throw usageError(spec, `give ${missing.map((positional) => positional.name).join(' ')}`);
   }
-  const extra = positionals.slice(expected.length);
+  const extra = expected.at(-1)?.variadic ? [] : positionals.slice(expected.length);
   if (extra.length > 0) throw usageError(spec, `unexpected argument "${extra[0]}"`);
   if (values.quiet && values.verbose) {
     throw usageError(spec, '--quiet and --verbose contradict each other; give one');

@@ -32,6 +32,11 @@ export const COMMAND_SPECS = {
           'print the summary as one JSON object: {fetched, archived, alreadyArchived, deleted, forwarded, replied, skipped, failed, durationMs, …}',
       },
       deadline: DEADLINE_OPTION,
+      'dry-run': {
+        type: 'boolean',
+        description:
+          'log in, list and read the new messages, evaluate the rules and print what a run would archive, send and delete; changes nothing on the server or in the store; with --json: {mailbox, listed, archive, later, delete, waitingSends, seenLost}',
+      },
     },
   },
   watch: {
@@ -66,6 +71,45 @@ export const COMMAND_SPECS = {
       },
       json: { ...JSON_OPTION, description: 'print the run summary as one JSON object' },
     },
+  },
+  status: {
+    name: ['status'],
+    summary:
+      'what the store says: last runs, sends waiting or failed, pauses, set-aside messages, archive size (read-only)',
+    options: {
+      config: CONFIG_OPTION,
+      json: {
+        ...JSON_OPTION,
+        description:
+          'print one JSON object: {mailbox, location, initialized, lease, runs, waiting, failed, sendPause, quarantined, sendsToday, archive, refreshTokenRotatedAt}',
+      },
+    },
+  },
+  resend: {
+    name: ['resend'],
+    summary:
+      'send now what waits (or, with --failed, what failed), once, from the archived copy; takes the lease like a run',
+    options: {
+      config: CONFIG_OPTION,
+      failed: {
+        type: 'boolean',
+        description:
+          'the sends that failed for good (`popfwd status` lists them) instead of the waiting ones',
+      },
+      json: {
+        ...JSON_OPTION,
+        description:
+          'print one JSON object: {messages, forwarded, replied, failed, pendingActions, …}',
+      },
+    },
+    positionals: [
+      {
+        name: 'ID…',
+        variadic: true,
+        description:
+          'message ids or UIDLs (as `popfwd status` shows them); none: all of them; an unknown one exits 2',
+      },
+    ],
   },
   configCheck: {
     name: ['config', 'check'],

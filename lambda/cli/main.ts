@@ -10,6 +10,8 @@ import { packageInfo } from './package-info.js';
 const LOADERS: Readonly<Record<CommandKey, () => Promise<Command>>> = {
   run: async () => (await import('./commands/run.js')).runCommand,
   watch: async () => (await import('./commands/watch.js')).watchCommand,
+  status: async () => (await import('./commands/status.js')).statusCommand,
+  resend: async () => (await import('./commands/resend.js')).resendCommand,
   sandbox: async () => (await import('./commands/sandbox.js')).sandboxCommand,
   configCheck: async () => (await import('./commands/config-check.js')).configCheckCommand,
   rulesTest: async () => (await import('./commands/rules-test.js')).rulesTestCommand,

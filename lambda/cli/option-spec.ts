@@ -19,6 +19,8 @@ export interface PositionalSpec {
   readonly name: string;
   readonly description: string;
   readonly required?: boolean;
+  /** The last positional may repeat: `resend ID…`. */
+  readonly variadic?: boolean;
 }
 
 /** What parsing gives a command for each of its options. */

@@ -75,6 +75,36 @@ export const stateSchema: z.ZodType<MailboxState> = z.looseObject({
       }),
     )
     .optional(),
+  runs: z
+    .array(
+      z.looseObject({
+        at: isoTimeSchema,
+        durationMs: count,
+        outcome: z.enum(['ok', 'failed', 'deadline', 'limit', 'aborted']),
+        fetched: count,
+        archived: count,
+        deleted: count,
+        forwarded: count,
+        replied: count,
+        failed: count,
+        error: errorCodeSchema.optional(),
+      }),
+    )
+    .optional(),
+  failedSends: z
+    .array(
+      z.looseObject({
+        id: messageIdSchema,
+        uidl: z.string(),
+        actionId: z.string(),
+        kind: z.enum(['forward', 'reply', 'vacation']),
+        to: z.array(z.string()),
+        reason: z.string(),
+        at: isoTimeSchema,
+      }),
+    )
+    .optional(),
+  refreshTokenRotatedAt: isoTimeSchema.optional(),
 });
 
 export const seenSchema: z.ZodType<SeenIndex> = z.looseObject({

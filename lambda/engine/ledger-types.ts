@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../errors.js';
 import type { SendAction } from '../rules/plan.js';
+import type { FailedSend, RunRecord } from './run-history.js';
 
 /**
  * The two documents a run reads (and writes only when something changed). Small on purpose: an
@@ -83,6 +84,12 @@ export interface MailboxState {
   };
   /** Messages the server failed to deliver, by UIDL, so one bad message cannot block the rest. */
   readonly fetchFailures?: Readonly<Record<string, FetchFailure>>;
+  /** The last runs that wrote the state, oldest first (run-history.ts). */
+  readonly runs?: readonly RunRecord[];
+  /** The newest sends that failed for good, oldest first (run-history.ts). */
+  readonly failedSends?: readonly FailedSend[];
+  /** ISO time the OAuth2 refresh token was last rotated and stored by a run. */
+  readonly refreshTokenRotatedAt?: string;
 }
 
 export interface FetchFailure {

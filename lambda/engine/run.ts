@@ -3,12 +3,13 @@ import { openCredentials } from '../auth/open-credentials.js';
 import { type Clock, systemClock } from '../clock.js';
 import { readCaFile } from '../config/ca-file.js';
 import { crashPoint } from '../crash-points.js';
-import { type ErrorCode, errorMessage, hasCode, PopfwdError } from '../errors.js';
+import { type ErrorCode, errorMessage, hasCode, isPopfwdError, PopfwdError } from '../errors.js';
 import { Pop3Client } from '../pop3/client.js';
 import { printable } from '../pop3/server-text.js';
 import { learningCredentials, learningSecretStore } from '../redact/learn-secrets.js';
 import { redactingLog } from '../redact/redacting-log.js';
 import { Redactor } from '../redact/redactor.js';
+import { notingWrites } from '../secrets/noting-writes.js';
 import { fetchPhase } from './fetch-phase.js';
 import { mailboxLayout } from './layout.js';
 import { Ledger, leaseOwner } from './ledger.js';
@@ -16,6 +17,7 @@ import { clearFetchFailures, QUARANTINE_AFTER, quarantined } from './quarantine.
 import { armCutoff, type CutoffAlarm, type RunBudget, runBudget } from './run-budget.js';
 import { newCounters, type RunContext, toSummary } from './run-context.js';
 import { reportFindings } from './run-findings.js';
+import { rotationStale, runRecord, withRotation, withRun } from './run-history.js';
 import type { RunOptions } from './run-options.js';
 import {
   buildListing,
@@ -126,10 +128,21 @@ const runWithin = async (
     onProgress: options.onProgress,
     sends: new SendQueue(),
   };
+  // The run writes a secret only to store a rotated refresh token: noted in the state for `status`.
+  let rotatedAt: number | undefined;
+  const noteRotation = () => {
+    if (rotatedAt === undefined) return;
+    const at = rotatedAt;
+    rotatedAt = undefined;
+    ledger.updateState((state) => withRotation(state, at));
+  };
   const ca = await readCaFile(config.mailbox.caFile);
   const opened = await openCredentials(
     config.mailbox,
-    learningSecretStore(options.secrets, redactor),
+    learningSecretStore(
+      notingWrites(options.secrets, () => (rotatedAt = clock.now())),
+      redactor,
+    ),
     {
       clock,
       log,
@@ -162,6 +175,9 @@ const runWithin = async (
     if (cutoff.passed) pop3.destroy('the run deadline passed');
     const stat = await pop3.login(credentials);
     log.info('logged in', { messages: stat.count, bytes: stat.size, pipelining: pop3.pipelining });
+    // A rotation goes into the state's next write; it forces one (making this poll write the
+    // state) only when the recorded one is a day old: a cron run refreshes on every poll.
+    if (rotationStale(ledger.state, rotatedAt)) noteRotation();
   } catch (error) {
     // A session that did not log in is of no use; left open, its socket and timers would keep
     // the process (a CLI run, a warm Lambda) waiting until the deadline.
@@ -281,6 +297,8 @@ const runWithin = async (
     options.onProgress?.({ phase: 'send', done: 0, total: 0, bytes: 0 });
     ctx.sends.close();
     await sending;
+    noteRotation();
+    ledger.updateState((state) => withRun(state, runRecord(counters, started, clock.now())));
     await ledger.releaseLease();
   } catch (error) {
     // No QUIT: the server deletes nothing. What was archived is saved for the next run.
@@ -288,7 +306,14 @@ const runWithin = async (
     // The send in progress finishes and is recorded; nothing new starts.
     ctx.sends.abort();
     await sending?.catch(() => {});
+    const stop = cutoff.passed && hasCode(error, 'ETIMEDOUT', 'ECONNECTION');
     if (leased) {
+      noteRotation();
+      if (stop) counters.stoppedBy ??= 'deadline';
+      const failure = stop ? undefined : isPopfwdError(error) ? { code: error.code } : {};
+      ledger.updateState((state) =>
+        withRun(state, runRecord(counters, started, clock.now(), failure)),
+      );
       await ledger.releaseLease().catch((saveError: unknown) => {
         log.error('could not save the mailbox state after a failure', {
           error: errorMessage(saveError),
@@ -296,7 +321,7 @@ const runWithin = async (
       });
     }
     // The cutoff dropped the session: a stop like a limit, not a failure of the run.
-    if (!(cutoff.passed && hasCode(error, 'ETIMEDOUT', 'ECONNECTION'))) throw error;
+    if (!stop) throw error;
     counters.remaining = Math.max(0, fresh.length - counters.fetched);
     log.warn('the run deadline passed while the POP3 server was still answering', {
       error: errorMessage(error),

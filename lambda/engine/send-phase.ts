@@ -17,6 +17,7 @@ import {
   readRecord as readStoredRecord,
 } from './message-record.js';
 import type { RunContext } from './run-context.js';
+import { failedSendsOf, withFailedSends } from './run-history.js';
 import {
   ACCOUNT_PAUSE_MS,
   backoff,
@@ -107,10 +108,15 @@ const finalize = async (
       },
     );
   });
-  ctx.ledger.updateState((state) => ({
-    ...state,
-    pending: Object.fromEntries(Object.entries(state.pending).filter(([id]) => !done.has(id))),
-  }));
+  ctx.ledger.updateState((state) =>
+    withFailedSends(
+      {
+        ...state,
+        pending: Object.fromEntries(Object.entries(state.pending).filter(([id]) => !done.has(id))),
+      },
+      failedSendsOf(state, done.keys(), updatedAt),
+    ),
+  );
 };
 
 type Outcome = 'sent' | 'skipped' | 'retry' | 'failed' | 'stop';
@@ -288,6 +294,8 @@ const FINALIZE_BATCH = 50;
 export const sendPhase = async (
   ctx: RunContext,
   createMailer: () => Mailer | Promise<Mailer>,
+  /** `popfwd resend ID…`: only these messages' earlier sends. */
+  only?: ReadonlySet<string>,
 ): Promise<void> => {
   const { ledger, counters, config } = ctx;
   let mailer: Promise<Mailer> | null = null;
@@ -297,9 +305,9 @@ export const sendPhase = async (
   };
   const now = ctx.clock.now();
   forgetExpired(ctx, now);
-  const earlier = Object.entries(ledger.state.pending).sort(([, a], [, b]) =>
-    a.since.localeCompare(b.since),
-  );
+  const earlier = Object.entries(ledger.state.pending)
+    .filter(([id]) => !only || only.has(id))
+    .sort(([, a], [, b]) => a.since.localeCompare(b.since));
   for (const [id, { uidl }] of earlier) ctx.sends.push({ id, uidl, record: null });
   let stopped = isPaused(ledger.state, now);
   if (stopped) {

@@ -33,6 +33,12 @@ export interface BlobStore {
 
   /** Keys under `prefix`, in lexicographic order. */
   list(prefix: string): AsyncIterable<string>;
+
+  /**
+   * Keys under `prefix` with their sizes, from the listing alone (S3 returns them with the keys;
+   * a directory from a stat): `popfwd status` sizes the archive without reading it.
+   */
+  listSizes?(prefix: string): AsyncIterable<{ readonly key: string; readonly size: number }>;
 }
 
 export interface CreateOptions {

@@ -20,5 +20,10 @@ export const deferredStore = (location: string, load: () => Promise<BlobStore>):
     async *list(prefix) {
       yield* (await store()).list(prefix);
     },
+    async *listSizes(prefix) {
+      const loaded = await store();
+      if (!loaded.listSizes) throw new Error(`${location} cannot list sizes`);
+      yield* loaded.listSizes(prefix);
+    },
   };
 };

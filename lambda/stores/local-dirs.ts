@@ -54,7 +54,7 @@ export const createDirGuard = (base: string) => {
 
 /**
  * Walks `dir` (key prefix `dirKey`) for keys starting with `prefix`, refusing symbolic links;
- * sweeps abandoned temp files on the way.
+ * sweeps abandoned temp files on the way, unless `tempMaxAgeMs` is null (a read-only walk).
  */
 export const collectKeys = async (
   base: string,
@@ -62,7 +62,7 @@ export const collectKeys = async (
   dirKey: string,
   prefix: string,
   keys: string[],
-  tempMaxAgeMs: number,
+  tempMaxAgeMs: number | null,
 ): Promise<void> => {
   let entries: Dirent[];
   try {
@@ -73,7 +73,8 @@ export const collectKeys = async (
   }
   for (const entry of entries) {
     if (entry.name.startsWith(RESERVED_SEGMENT_PREFIX)) {
-      if (entry.name.startsWith(TEMP_PREFIX)) await sweepTemp(dir, entry.name, tempMaxAgeMs);
+      if (entry.name.startsWith(TEMP_PREFIX) && tempMaxAgeMs !== null)
+        await sweepTemp(dir, entry.name, tempMaxAgeMs);
       continue;
     }
     const key = dirKey + entry.name;

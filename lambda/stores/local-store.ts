@@ -259,6 +259,20 @@ export const createLocalStore = (root: string, options: LocalStoreOptions = {}):
       await collectKeys(base, dir, start, prefix, keys, tempMaxAgeMs);
       yield* keys.sort();
     },
+
+    // Read-only: leaves temp files alone, reads no file, only its size.
+    async *listSizes(prefix) {
+      validatePrefix(prefix);
+      const start = prefix.slice(0, prefix.lastIndexOf('/') + 1);
+      const dir = join(base, ...start.split('/'));
+      if ((await guardDir(dir, prefix)) === 'absent') return;
+      const keys: string[] = [];
+      await collectKeys(base, dir, start, prefix, keys, null);
+      for (const key of keys.sort()) {
+        const stats = await lstat(pathOf(key)).catch(() => undefined);
+        if (stats?.isFile()) yield { key, size: stats.size };
+      }
+    },
   };
 };
 

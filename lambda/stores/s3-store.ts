@@ -103,6 +103,27 @@ export const createS3Store = (options: S3StoreOptions): BlobStore => {
         .catch((error: unknown) => (isNoSuchKey(error) ? null : Promise.reject(error))),
     );
 
+  /** One ListObjectsV2 page per 1,000 keys; the sizes come with them. */
+  async function* listing(prefix: string) {
+    const listPrefix = base + validatePrefix(prefix);
+    let token: string | undefined;
+    do {
+      const page = await call('ListObjectsV2', listPrefix, () =>
+        client.send(
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: listPrefix,
+            ContinuationToken: token,
+          }),
+        ),
+      );
+      for (const { Key, Size } of page.Contents ?? []) {
+        if (Key !== undefined) yield { key: Key.slice(base.length), size: Size ?? 0 };
+      }
+      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+  }
+
   return {
     location: options.location ?? `s3://${bucket}/${base}`,
 
@@ -191,24 +212,10 @@ export const createS3Store = (options: S3StoreOptions): BlobStore => {
     },
 
     async *list(prefix) {
-      const listPrefix = base + validatePrefix(prefix);
-      let token: string | undefined;
-      do {
-        const page = await call('ListObjectsV2', listPrefix, () =>
-          client.send(
-            new ListObjectsV2Command({
-              Bucket: bucket,
-              Prefix: listPrefix,
-              ContinuationToken: token,
-            }),
-          ),
-        );
-        for (const { Key } of page.Contents ?? []) {
-          if (Key !== undefined) yield Key.slice(base.length);
-        }
-        token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-      } while (token !== undefined);
+      for await (const { key } of listing(prefix)) yield key;
     },
+
+    listSizes: listing,
   };
 };
 

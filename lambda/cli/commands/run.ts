@@ -4,7 +4,7 @@ import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
 import { loadCommandConfig } from '../config-location.js';
 import { executeRun } from '../execute-run.js';
-import { exitCodeFor } from '../exit-codes.js';
+import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { formatSummary } from '../format-summary.js';
 import { type Command, logLevelOf } from '../io.js';
 
@@ -21,6 +21,16 @@ export const runCommand: Command = {
     const { values } = parseCommandArgs(COMMAND_SPECS.run, args);
     const deadlineMs = deadlineFlag(values.deadline);
     const { config } = await loadCommandConfig(values.config, io);
+    if (values['dry-run']) {
+      const { executeDryRun, formatDryRun } = await import('../dry-run.js');
+      const report = await executeDryRun(config, io, {
+        level: logLevelOf(values),
+        ...(deadlineMs === undefined ? {} : { deadlineMs }),
+      });
+      io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatDryRun(report));
+      // A dry run reports; it exits 0 like `status`, unless an error ended it.
+      return io.signal.aborted ? EXIT.interrupted : EXIT.ok;
+    }
     const summary = await executeRun(config, io, {
       json: values.json,
       level: logLevelOf(values),
