@@ -59,7 +59,7 @@ describeWithDovecot('SIGKILL at random moments (1,000 messages, retention delete
   let dovecot: DovecotInstance;
   let popfwd: PopfwdBundle;
   let dir: string;
-  const kills: (readonly [number, Phase, number, number, number])[] = [];
+  const kills: (readonly [number, string, number, number, number])[] = [];
 
   beforeAll(async () => {
     dir = await scratchDir('popfwd-random-kills-');
@@ -117,11 +117,22 @@ describeWithDovecot('SIGKILL at random moments (1,000 messages, retention delete
       const child = await spawnPopfwd(popfwd.path, ['run', '--config', config, '--verbose'], {
         killAfter: { line: PHASES[phase], count },
       });
-      if (child.signal !== 'SIGKILL' || child.killedAfter === null)
+      const killed = child.signal === 'SIGKILL' && child.killedAfter !== null;
+      // Among the DELEs the child can outrun the signal on a loaded machine: its last DELE lines
+      // and QUIT may be done before this side has read the line it waits for. That run then
+      // simply finished (exit 0), which is recorded; while fetching, a kill must land.
+      if (!killed && !(phase !== 'fetching' && child.code === 0))
         throw new Error(`popfwd was not killed (exit ${child.code}):\n${child.stderr}`);
       const before = onServer.length;
       onServer = await watch.check();
-      kills.push([kills.length + 1, phase, count, before, onServer.length]);
+      kills.push([
+        kills.length + 1,
+        killed ? phase : `${phase} (finished first)`,
+        count,
+        before,
+        onServer.length,
+      ]);
+      if (onServer.length === 0) break;
     }
     for (let runs = 0; onServer.length > 0 && runs < MAX_COMPLETING_RUNS; runs += 1) {
       const result = await runCli(['run', '--config', config, '--json'], dir);
@@ -131,7 +142,10 @@ describeWithDovecot('SIGKILL at random moments (1,000 messages, retention delete
     }
     const audit = await watch.audit();
 
-    expect(kills).toHaveLength(KILL_PLAN.length);
+    // Every kill planned while fetching landed (only those among the DELEs may be outrun).
+    expect(kills.filter(([, phase]) => phase === 'fetching')).toHaveLength(
+      KILL_PLAN.filter((phase) => phase === 'fetching').length,
+    );
     expect(watch.snapshot.size).toBe(MESSAGES);
     expect(audit.onServer).toEqual([]);
     expect(audit.exact).toBe(MESSAGES);
