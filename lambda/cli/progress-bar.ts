@@ -45,6 +45,8 @@ export class ProgressBar {
   #shown = '';
   /** The newest text, drawn or held back by the throttle. */
   #latest = '';
+  /** The text last drawn, before it was cut to the width. */
+  #drawn = '';
 
   constructor(out: ProgressOutput, clock: Clock = systemClock) {
     this.#out = out;
@@ -74,6 +76,8 @@ export class ProgressBar {
     const text = this.#text(progress);
     if (text === null) return;
     this.#latest = text;
+    // Two messages that finish together report the same count: one frame is enough.
+    if (text === this.#drawn) return;
     // A new phase, or the last step of one, is drawn at once; the steps between are throttled.
     const last = 'done' in progress && progress.done >= progress.total;
     if (!changed && !last && now - this.#lastFrame < FRAME_MS) return;
@@ -92,6 +96,7 @@ export class ProgressBar {
   clear(): void {
     if (this.#shown) this.#out.write(CLEAR);
     this.#shown = '';
+    this.#drawn = '';
   }
 
   #text(progress: RunProgress): string | null {
@@ -121,5 +126,6 @@ export class ProgressBar {
     const line = text.length > width ? `${text.slice(0, width - 1)}…` : text;
     this.#out.write(`${CLEAR}${line}`);
     this.#shown = line;
+    this.#drawn = text;
   }
 }

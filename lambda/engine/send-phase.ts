@@ -324,7 +324,8 @@ export const sendPhase = async (
     ctx.onProgress?.({
       phase: 'send',
       done: attempted,
-      total: attempted + countDueSends(ledger.state, ctx.clock.now(), only),
+      // Once sending stops for this run, what is still due waits for the next one.
+      total: attempted + (stopped ? 0 : countDueSends(ledger.state, ctx.clock.now(), only)),
     });
   try {
     for await (const queued of ctx.sends.take()) {
@@ -368,6 +369,7 @@ export const sendPhase = async (
           }
           const outcome = await sendOne(ctx, useMailer, id, actionId, state, record.meta);
           attempted += 1;
+          if (outcome === 'stop') stopped = true;
           progress();
           if (outcome === 'sent')
             counters[state.action.kind === 'forward' ? 'forwarded' : 'replied'] += 1;

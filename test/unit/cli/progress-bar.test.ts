@@ -134,6 +134,17 @@ describe('ProgressBar', () => {
     expect(frames).toHaveLength(14);
   });
 
+  it('draws a frame once when the same text comes again', () => {
+    const terminal = fakeTerminal();
+    const bar = new ProgressBar(terminal.out, fixedClock(0));
+
+    bar.update({ phase: 'finish' });
+    bar.update({ phase: 'send', done: 2, total: 2 });
+    bar.update({ phase: 'send', done: 2, total: 2 });
+
+    expect(terminal.frames()).toEqual(['finishing…', 'sending 2/2']);
+  });
+
   it('smooths the rate: one fast message moves the ETA a little, not to the burst rate', () => {
     // Prepare: 10 s at 1 MiB/s of a 100 MiB fetch
     const clock = fixedClock(0);
