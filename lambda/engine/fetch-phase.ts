@@ -106,6 +106,25 @@ const archiveAndRecord = async (
 };
 
 /**
+ * What the run's limits let through, taken as shouldIssue takes it (the first message always
+ * goes): the progress display's denominator, so it does not claim mail left for the next run.
+ */
+const planned = (
+  fresh: readonly ServerMessage[],
+  maxMessages: number,
+  maxBytes: number,
+): { total: number; totalBytes: number } => {
+  let total = 0;
+  let totalBytes = 0;
+  for (const message of fresh) {
+    if (total >= maxMessages || (total > 0 && totalBytes + message.size > maxBytes)) break;
+    total += 1;
+    totalBytes += message.size;
+  }
+  return { total, totalBytes };
+};
+
+/**
  * RETRs new messages (pipelined when the server allows) straight into the archive, within the
  * run's limits. A limit stops new requests; what is already in flight is still archived. Bytes
  * count as they arrive (fetch-budget.ts): a message that passes a size limit drops the session.
@@ -121,7 +140,6 @@ export const fetchPhase = async (
   const fresh = listed.filter((message) => message.size <= maxMessageSize);
   for (const message of listed) if (message.size > maxMessageSize) refuseTooLarge(ctx, message);
   const byNumber = new Map(fresh.map((message) => [message.n, message]));
-  const total = Math.min(fresh.length, maxMessagesPerRun);
   const budget = new FetchBudget({ maxMessageSize, maxBytesPerRun });
   let issued = 0;
   let processed = 0;
@@ -148,7 +166,10 @@ export const fetchPhase = async (
   let failure: { readonly error: unknown } | null = null;
   let sinceCheckpoint = 0;
   let lastCheckpoint = clock.now();
-  ctx.onProgress?.({ phase: 'fetch', done: 0, total, bytes: 0 });
+  const plan = planned(fresh, maxMessagesPerRun, maxBytesPerRun);
+  const progress = (done: number, bytes: number) =>
+    ctx.onProgress?.({ phase: 'fetch', done, bytes, ...plan, waiting: fresh.length });
+  progress(0, 0);
   try {
     for await (const stream of pop3.retrieve(fresh, shouldIssue, budget.guard)) {
       if (failure) {
@@ -163,12 +184,7 @@ export const fetchPhase = async (
       const task: Promise<void> = fetchOne(ctx, message, stream, identity, conflicts).then(
         () => {
           processed += 1;
-          ctx.onProgress?.({
-            phase: 'fetch',
-            done: counters.fetched,
-            total,
-            bytes: counters.bytes,
-          });
+          progress(counters.fetched, counters.bytes);
           sinceCheckpoint += 1;
         },
         (error: unknown) => {

@@ -8,13 +8,33 @@ import type { Redactor } from '../redact/redactor.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { BlobStore } from '../stores/blob-store.js';
 
-/** Progress of the fetch phase, for the CLI's progress bar. */
-export interface RunProgress {
-  readonly phase: 'connect' | 'fetch' | 'delete' | 'send' | 'done';
-  readonly done: number;
-  readonly total: number;
-  readonly bytes: number;
-}
+/**
+ * What a run is doing, for the CLI's progress display. The fetch counts against what this run
+ * will fetch (`total`, after the run's limits), with the new mail on the server beside it, so a
+ * limit that leaves mail for the next run shows as such.
+ */
+export type RunProgress =
+  | { readonly phase: 'connect'; readonly host: string; readonly port: number }
+  | { readonly phase: 'login' }
+  | { readonly phase: 'list' }
+  | {
+      readonly phase: 'fetch';
+      readonly done: number;
+      /** Messages this run will fetch: the new ones the limits let through. */
+      readonly total: number;
+      /** Bytes archived so far. */
+      readonly bytes: number;
+      /** The LIST sizes of the `total` messages. */
+      readonly totalBytes: number;
+      /** New messages on the server that any run may fetch (not over maxMessageSize). */
+      readonly waiting: number;
+    }
+  | { readonly phase: 'delete'; readonly total: number }
+  /** Sends this run has attempted, of those attempted plus those due now (it grows as mail arrives). */
+  | { readonly phase: 'send'; readonly done: number; readonly total: number }
+  /** The POP3 session is closed: what is left is sending and saving the state. */
+  | { readonly phase: 'finish' }
+  | { readonly phase: 'done' };
 
 /** Everything one run needs; the Lambda handler and the CLI build this and call runMailbox. */
 export interface RunOptions {

@@ -51,7 +51,7 @@ const deleteChosen = async (
     ctx.clock.now(),
   );
   if (chosen.length === 0) return [];
-  ctx.onProgress?.({ phase: 'delete', done: 0, total: chosen.length, bytes: 0 });
+  ctx.onProgress?.({ phase: 'delete', total: chosen.length });
   const results = await Promise.allSettled(chosen.map((message) => pop3.dele(message.n)));
   return chosen.filter((message, index) => {
     const result = results[index];
@@ -154,7 +154,7 @@ const runWithin = async (
   const credentials = learningCredentials(opened, redactor);
   const { pop3: server } = config.mailbox;
 
-  options.onProgress?.({ phase: 'connect', done: 0, total: 0, bytes: 0 });
+  options.onProgress?.({ phase: 'connect', host: server.host, port: server.port });
   let pop3: Pop3Client | undefined;
   // At the cutoff the session is dropped, whatever it waits for: no QUIT, so nothing is deleted.
   cutoff.onCutoff(() => pop3?.destroy('the run deadline passed'));
@@ -173,6 +173,7 @@ const runWithin = async (
       ...(ca ? { ca } : {}),
     });
     if (cutoff.passed) pop3.destroy('the run deadline passed');
+    options.onProgress?.({ phase: 'login' });
     const stat = await pop3.login(credentials);
     log.info('logged in', { messages: stat.count, bytes: stat.size, pipelining: pop3.pipelining });
     // A rotation goes into the state's next write; it forces one (making this poll write the
@@ -201,6 +202,7 @@ const runWithin = async (
   let sending: Promise<void> | undefined;
   let fresh: ServerMessage[] = [];
   try {
+    options.onProgress?.({ phase: 'list' });
     // Pipelined together when the server allows it.
     const [uidls, sizes] = await Promise.all([pop3.uidlListing(), pop3.sizes()]);
     reportRejectedLines(counters, log, uidls, sizes);
@@ -294,7 +296,7 @@ const runWithin = async (
       });
     }
 
-    options.onProgress?.({ phase: 'send', done: 0, total: 0, bytes: 0 });
+    options.onProgress?.({ phase: 'finish' });
     ctx.sends.close();
     await sending;
     noteRotation();
@@ -328,11 +330,6 @@ const runWithin = async (
     });
   }
   if (cutoff.passed) counters.stoppedBy ??= 'deadline';
-  options.onProgress?.({
-    phase: 'done',
-    done: counters.fetched,
-    total: counters.fetched,
-    bytes: counters.bytes,
-  });
+  options.onProgress?.({ phase: 'done' });
   return finish();
 };

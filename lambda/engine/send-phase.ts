@@ -22,6 +22,7 @@ import {
   ACCOUNT_PAUSE_MS,
   backoff,
   classifyFailure,
+  countDueSends,
   countOpenSends,
   dailyCapReached,
   isPaused,
@@ -317,6 +318,15 @@ export const sendPhase = async (
     });
   }
   const done = new Map<string, MessageRecord | null>();
+  // Sends attempted in this run, for the progress display: of those plus the ones due now.
+  let attempted = 0;
+  const progress = () =>
+    ctx.onProgress?.({
+      phase: 'send',
+      done: attempted,
+      // Once sending stops for this run, what is still due waits for the next one.
+      total: attempted + (stopped ? 0 : countDueSends(ledger.state, ctx.clock.now(), only)),
+    });
   try {
     for await (const queued of ctx.sends.take()) {
       const { id } = queued;
@@ -342,6 +352,7 @@ export const sendPhase = async (
           ctx.log.error('the record of a message with pending sends is missing', { id });
           continue;
         }
+        progress();
         for (const [actionId, state] of due) {
           if (ctx.clock.now() >= ctx.sendCutoff || ctx.cutoff.aborted) {
             counters.stoppedBy ??= 'deadline';
@@ -357,6 +368,9 @@ export const sendPhase = async (
             break;
           }
           const outcome = await sendOne(ctx, useMailer, id, actionId, state, record.meta);
+          attempted += 1;
+          if (outcome === 'stop') stopped = true;
+          progress();
           if (outcome === 'sent')
             counters[state.action.kind === 'forward' ? 'forwarded' : 'replied'] += 1;
           else if (outcome === 'skipped') counters.skipped += 1;

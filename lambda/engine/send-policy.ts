@@ -98,3 +98,21 @@ export const countOpenSends = (state: MailboxState): number =>
       sum + Object.values(message.actions).filter((action) => !isFinal(action.status)).length,
     0,
   );
+
+/** Sends that may go now (not final, not waiting for a later attempt), of `only` when given. */
+export const countDueSends = (
+  state: MailboxState,
+  now: number,
+  only?: ReadonlySet<string>,
+): number =>
+  Object.entries(state.pending).reduce(
+    (sum, [id, message]) =>
+      only && !only.has(id)
+        ? sum
+        : sum +
+          Object.values(message.actions).filter(
+            (action) =>
+              !isFinal(action.status) && (!action.notBefore || Date.parse(action.notBefore) <= now),
+          ).length,
+    0,
+  );

@@ -72,8 +72,8 @@ describe('popfwd run --config', () => {
 
     // Assess
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain(`${CLEAR_LINE}fetching [`);
-    expect(result.stderr).toMatch(/fetching \[#{28}\] 30\/30 · /);
+    expect(result.stderr).toContain(`${CLEAR_LINE}connecting to `);
+    expect(result.stderr).toMatch(/\r\x1b\[2Kfetching 30\/30 \(/);
     expect(result.stderr.endsWith(CLEAR_LINE)).toBe(true);
     expect(result.stderr).not.toMatch(/info {2}/);
     expect(result.stdout).toContain('fetched 30 · archived 30');
