@@ -191,11 +191,17 @@ describe('Dockerfile: the build steps, run', () => {
   });
 
   it('starts from its ENTRYPOINT', async () => {
-    const result = await runEntrypoint(runtime, ['--help']);
+    const version = (JSON.parse(await readFile('package.json', 'utf8')) as { version: string })
+      .version;
+
+    const result = await runEntrypoint(runtime, ['--version']);
+    const help = await runEntrypoint(runtime, ['--help']);
 
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('usage: popfwd');
+    expect(result.stdout).toContain(version);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('usage: popfwd');
   });
 
   it('polls a mailbox from the ENTRYPOINT, archiving into /data as the image account', async () => {
