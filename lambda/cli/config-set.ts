@@ -1,0 +1,76 @@
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join, relative, resolve } from 'node:path';
+import { PopfwdError } from '../errors.js';
+import { type ConfigLocation, locateConfig } from './config-location.js';
+import type { CliIO } from './io.js';
+
+/** What a directory of configs holds: the files popfwd reads as configs. */
+const CONFIG_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+const isDirectory = (path: string): Promise<boolean> =>
+  stat(path).then(
+    (stats) => stats.isDirectory(),
+    () => false,
+  );
+
+/**
+ * The configs in a directory, sorted by name (byte order, not the locale's), so the mailboxes run
+ * in the same order on every machine. Hidden files (editor swap files, `.x.yaml~`) are skipped.
+ */
+const configsIn = async (dir: string, from: ConfigLocation['from']): Promise<ConfigLocation[]> => {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const names = entries
+    .filter((entry) => !entry.name.startsWith('.') && !entry.isDirectory())
+    .map((entry) => entry.name)
+    .filter((name) => CONFIG_EXTENSIONS.has(extname(name).toLowerCase()))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (names.length === 0) {
+    throw new PopfwdError(
+      'ECONFIG',
+      `${dir} (from ${from}) is a directory without a config: popfwd reads the *.yaml, *.yml and *.json files in it`,
+      { context: { source: dir } },
+    );
+  }
+  return names.map((name) => ({ path: join(dir, name), from }));
+};
+
+export interface ConfigSet {
+  readonly locations: readonly ConfigLocation[];
+  /**
+   * Several configs were asked for (two or more --config, or a directory, even of one file): the
+   * output then has a header (a JSON field) per mailbox. One file keeps the one-mailbox output.
+   */
+  readonly several: boolean;
+}
+
+/**
+ * The configs of `popfwd run` and `watch`: each `--config` (a file, or a directory of them), else
+ * `$POPFWD_CONFIG` (the same), else the default file. A config named twice runs once, where it
+ * was first named. A file that does not exist is not an error here: its mailbox fails on its own
+ * and the others still run.
+ */
+export const locateConfigs = async (flags: readonly string[], io: CliIO): Promise<ConfigSet> => {
+  const named =
+    flags.length > 0
+      ? flags.map((flag): ConfigLocation => ({ path: resolve(io.cwd, flag), from: '--config' }))
+      : [await locateConfig(undefined, io)];
+  const found: ConfigLocation[] = [];
+  let directory = false;
+  for (const location of named) {
+    if (await isDirectory(location.path)) {
+      directory = true;
+      found.push(...(await configsIn(location.path, location.from)));
+    } else found.push(location);
+  }
+  const unique = new Map<string, ConfigLocation>();
+  for (const location of found) {
+    if (!unique.has(location.path)) unique.set(location.path, location);
+  }
+  return { locations: [...unique.values()], several: named.length > 1 || directory };
+};
+
+/** A config as a header names it: relative to the working directory when inside it. */
+export const configLabel = (path: string, cwd: string): string => {
+  const inside = relative(cwd, path);
+  return inside && !inside.startsWith('..') && !inside.startsWith('/') ? inside : path;
+};
