@@ -26,11 +26,26 @@ export interface EachOptions {
 export const mailboxHeader = (label: string, mailbox: string | undefined): string =>
   `==> ${label}${mailbox ? `: ${mailbox}` : ''} <==\n`;
 
+const indent = (lines: readonly string[]): string =>
+  `${lines.map((line) => line.replace(/^/gm, '  ')).join('\n')}\n`;
+
+/** With -v: what the error came from, a few levels deep. */
+const causes = (error: unknown): string[] => {
+  const found: string[] = [];
+  let cause = (error as Error | null)?.cause;
+  for (let depth = 0; cause !== undefined && depth < 5; depth++) {
+    found.push(`caused by: ${errorMessage(cause)}`);
+    cause = (cause as Error | null)?.cause;
+  }
+  return found;
+};
+
 /**
  * Runs a command once per config, one mailbox after another (bounded: one POP3 session, one
  * store lease at a time; a deadline per run, not shared). A mailbox that fails, its config
  * included, is reported under its header and counted, and the next one still runs; only
- * Ctrl-C stops the rest. The exit code is the worst of them (worstExitCode).
+ * Ctrl-C stops the rest. For people the error is under the header on stdout; with -q or --json
+ * on stderr, named by its config. The exit code is the worst of them (worstExitCode).
  */
 export const runEach = async (
   locations: readonly ConfigLocation[],
@@ -64,17 +79,16 @@ export const runEach = async (
     } catch (error) {
       const code = exitCodeFor({ error, interrupted: io.signal.aborted });
       codes.push(code);
-      if (human && mailbox === undefined) io.stdout.write(mailboxHeader(label, undefined));
-      // On stderr like any error, and named, since -q and --json print no header.
-      io.stderr.write(`popfwd: ${label}: ${describeError(error)}\n`);
       const hint = exitHint(code);
-      if (hint) io.stderr.write(`${hint}\n`);
-      if (options.verbose) {
-        let cause = (error as Error | null)?.cause;
-        for (let depth = 0; cause !== undefined && depth < 5; depth++) {
-          io.stderr.write(`  caused by: ${errorMessage(cause)}\n`);
-          cause = (cause as Error | null)?.cause;
-        }
+      const lines = [`run failed: ${describeError(error)}`, ...(hint ? [hint] : [])];
+      if (options.verbose) lines.push(...causes(error));
+      if (human) {
+        // Under its header, like a summary: the report of that mailbox.
+        if (mailbox === undefined) io.stdout.write(mailboxHeader(label, undefined));
+        io.stdout.write(indent(lines));
+      } else {
+        // -q and --json print no header: the line names the config.
+        io.stderr.write(`popfwd: ${label}: ${lines.join('\n')}\n`);
       }
       if (options.json) {
         io.stdout.write(
