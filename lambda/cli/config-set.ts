@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { extname, join, relative, resolve } from 'node:path';
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { PopfwdError } from '../errors.js';
 import { type ConfigLocation, locateConfig } from './config-location.js';
 import type { CliIO } from './io.js';
@@ -72,5 +72,6 @@ export const locateConfigs = async (flags: readonly string[], io: CliIO): Promis
 /** A config as a header names it: relative to the working directory when inside it. */
 export const configLabel = (path: string, cwd: string): string => {
   const inside = relative(cwd, path);
-  return inside && !inside.startsWith('..') && !inside.startsWith('/') ? inside : path;
+  const outside = inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside);
+  return inside && !outside ? inside : path;
 };

@@ -228,6 +228,52 @@ describe('popfwd run with several configs', () => {
     expect(await fine.records()).toHaveLength(1);
   });
 
+  it('Ctrl-C in one mailbox ends the command (130): what was done is saved, the next ones do not start', async () => {
+    const controller = new AbortController();
+    const first = await engine({
+      mailbox: mails(3, 'a'),
+      faults: {
+        onCommand: (command) => {
+          if (command.name === 'RETR' && command.args[0] === '2') controller.abort();
+          return undefined;
+        },
+      },
+    });
+    const second = await engine({ mailbox: mails(1, 'b') });
+    const dir = await configDir();
+    await writeConfig(dir, 'a.yaml', first, (document) => {
+      document.mailbox.pop3.pipelining = 'off';
+    });
+    await writeConfig(dir, 'b.yaml', second);
+
+    const result = await runCli(['run', '-c', dir, '--json'], dir, {
+      env,
+      signal: controller.signal,
+    });
+
+    expect(result.code).toBe(130);
+    expect(jsonLines(result.stdout)).toMatchObject([{ stoppedBy: 'aborted', exitCode: 130 }]);
+    expect(result.stderr).toContain('popfwd: interrupted; not run: b.yaml');
+    expect(second.server.connections).toBe(0);
+  });
+
+  it('--dry-run with several configs: one report each, nothing changed', async () => {
+    const a = await engine({ mailbox: mails(2, 'a') });
+    const b = await engine({ mailbox: mails(1, 'b') });
+    const dir = await configDir();
+    const files = [await writeConfig(dir, 'a.yaml', a), await writeConfig(dir, 'b.yaml', b)];
+
+    const result = await runCli(['run', '--dry-run', '-c', dir, '--json'], dir, { env });
+
+    expect(result.code).toBe(0);
+    expect(jsonLines(result.stdout)).toMatchObject([
+      { config: files[0], listed: 2, exitCode: 0 },
+      { config: files[1], listed: 1, exitCode: 0 },
+    ]);
+    expect(await a.records()).toHaveLength(0);
+    expect(await b.records()).toHaveLength(0);
+  });
+
   it('runs a config named twice once', async () => {
     const a = await engine({ mailbox: mails(1, 'a') });
     const dir = await configDir();
