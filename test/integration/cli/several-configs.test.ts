@@ -142,7 +142,6 @@ describe('popfwd run with several configs', () => {
       env: { ...env, POPFWD_WRONG: 'revoked-Passw0rd' },
     });
 
-    console.log(result.stdout + '\n----\n' + result.stderr);
     expect(result.code).toBe(3);
     // Each mailbox's report under its header: the error for one, the summary for the other
     expect(result.stdout).toMatch(
@@ -198,7 +197,6 @@ describe('popfwd run with several configs', () => {
       { env },
     );
 
-    console.log(result.stdout + '\n----\n' + result.stderr);
     expect(result.code).toBe(2);
     expect(result.stdout).toMatch(
       /==> missing\.yaml <==\n {2}run failed: config .*missing\.yaml: file not found/,
