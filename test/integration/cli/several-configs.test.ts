@@ -78,7 +78,9 @@ describe('popfwd run with several configs', () => {
       '==> b.yaml: alice@example.test <==',
       '==> a.yaml: alice@example.test <==',
     ]);
-    expect(result.stdout).toMatch(/b\.yaml[^]*fetched 3 · archived 3[^]*a\.yaml[^]*archived 2/);
+    expect(result.stdout).toMatch(
+      /b\.yaml[\s\S]*fetched 3 · archived 3[\s\S]*a\.yaml[\s\S]*archived 2/,
+    );
     expect((await a.records()).map((record) => record.meta.uidl).sort()).toEqual([
       'a0001',
       'a0002',
