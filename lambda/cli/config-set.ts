@@ -13,17 +13,26 @@ const isDirectory = (path: string): Promise<boolean> =>
     () => false,
   );
 
+const isFile = (path: string): Promise<boolean> =>
+  stat(path).then(
+    (stats) => stats.isFile(),
+    () => false,
+  );
+
 /**
  * The configs in a directory, sorted by name (byte order, not the locale's), so the mailboxes run
  * in the same order on every machine. Hidden files (editor swap files, `.x.yaml~`) are skipped.
  */
 const configsIn = async (dir: string, from: ConfigLocation['from']): Promise<ConfigLocation[]> => {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries
-    .filter((entry) => !entry.name.startsWith('.') && !entry.isDirectory())
-    .map((entry) => entry.name)
-    .filter((name) => CONFIG_EXTENSIONS.has(extname(name).toLowerCase()))
+  const candidates = (await readdir(dir))
+    .filter((name) => !name.startsWith('.') && CONFIG_EXTENSIONS.has(extname(name).toLowerCase()))
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const names: string[] = [];
+  for (const name of candidates) {
+    // Regular files only (a link to one included): reading a FIFO or a device named x.yaml
+    // would block the run forever.
+    if (await isFile(join(dir, name))) names.push(name);
+  }
   if (names.length === 0) {
     throw new PopfwdError(
       'ECONFIG',
@@ -69,9 +78,12 @@ export const locateConfigs = async (flags: readonly string[], io: CliIO): Promis
   return { locations: [...unique.values()], several: named.length > 1 || directory };
 };
 
-/** A config as a header names it: relative to the working directory when inside it. */
+/**
+ * A config as a header and a line name it: relative to the working directory when inside it, its
+ * control characters shown as `?` (a file name with a newline must not forge a header or a line).
+ */
 export const configLabel = (path: string, cwd: string): string => {
   const inside = relative(cwd, path);
   const outside = inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside);
-  return inside && !outside ? inside : path;
+  return (inside && !outside ? inside : path).replace(/[\x00-\x1f\x7f]/g, '?');
 };

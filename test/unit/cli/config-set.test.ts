@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -89,6 +90,15 @@ describe('locateConfigs', () => {
     expect(locations).toEqual([{ path: join(dir, 'x.json'), from: '$POPFWD_CONFIG' }]);
   });
 
+  it('skips what is not a regular file: a FIFO named like a config would block the run', async () => {
+    const dir = await scratch(['a.yaml']);
+    execFileSync('mkfifo', [join(dir, 'b.yaml')]);
+    await symlink(join(dir, 'a.yaml'), join(dir, 'c.yaml'));
+    await symlink(join(dir, 'gone.yaml'), join(dir, 'd.yaml'));
+    const { locations } = await locateConfigs([dir], io('/'));
+    expect(locations.map(({ path }) => path)).toEqual([join(dir, 'a.yaml'), join(dir, 'c.yaml')]);
+  });
+
   it('an empty directory is ECONFIG', async () => {
     const dir = await scratch(['notes.txt']);
     const error = await locateConfigs([dir], io('/')).catch((caught: unknown) => caught);
@@ -111,5 +121,9 @@ describe('configLabel', () => {
     expect(configLabel('/etc/popfwd/x.yaml', '/home/a')).toBe('/etc/popfwd/x.yaml');
     expect(configLabel('/home/ab/x.yaml', '/home/a')).toBe('/home/ab/x.yaml');
     expect(configLabel('/home/a/..cfg/x.yaml', '/home/a')).toBe('..cfg/x.yaml');
+  });
+
+  it('shows control characters as ?: a file name cannot forge a header or a line', () => {
+    expect(configLabel('/c/x\n==> evil <==\r\x1b[2J.yaml', '/c')).toBe('x?==> evil <==??[2J.yaml');
   });
 });
