@@ -113,7 +113,7 @@ export const exitHint = (code: ExitCode): string | null => {
  * - 4, which a later run may clear by itself, and
  * - 5, where the run worked and only sends wait; 0 only when every mailbox is fine.
  */
-const SEVERITY: readonly ExitCode[] = [
+export const EXIT_SEVERITY: readonly ExitCode[] = [
   EXIT.interrupted,
   EXIT.usage,
   EXIT.signIn,
@@ -127,7 +127,7 @@ const SEVERITY: readonly ExitCode[] = [
 export const worstExitCode = (codes: Iterable<ExitCode>): ExitCode => {
   let worst: ExitCode = EXIT.ok;
   for (const code of codes) {
-    if (SEVERITY.indexOf(code) < SEVERITY.indexOf(worst)) worst = code;
+    if (EXIT_SEVERITY.indexOf(code) < EXIT_SEVERITY.indexOf(worst)) worst = code;
   }
   return worst;
 };

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   EXIT,
   EXIT_MEANINGS,
+  EXIT_SEVERITY,
   type ExitCode,
   worstExitCode,
 } from '../../../lambda/cli/exit-codes.js';
+import { mainHelp } from '../../../lambda/cli/help.js';
 
 const ALL = Object.keys(EXIT_MEANINGS).map(Number) as ExitCode[];
 
@@ -29,6 +31,13 @@ describe('worstExitCode', () => {
       expect(worstExitCode([EXIT.ok, code])).toBe(code);
       expect(worstExitCode([code, EXIT.interrupted])).toBe(EXIT.interrupted);
     }
+  });
+
+  it('the order lists every exit code once, and --help shows it', () => {
+    expect([...EXIT_SEVERITY].sort((a, b) => a - b)).toEqual([...ALL].sort((a, b) => a - b));
+    expect(mainHelp('0.0.0')).toContain(
+      'Several configs (run, watch): the most urgent of theirs, 130 > 2 > 3 > 1 > 4 > 5 > 0.',
+    );
   });
 
   it('does not depend on the order or the number of mailboxes', () => {
