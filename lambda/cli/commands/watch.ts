@@ -167,11 +167,14 @@ export const createWatchCommand = (deps: WatchDeps = {}): Command => ({
     };
 
     const active = () => mailboxes.filter((mailbox) => mailbox.stoppedWith === null);
-    while (!io.signal.aborted) {
+    let interrupted = false;
+    while (!io.signal.aborted && !interrupted) {
       for (const mailbox of active()) {
         if (mailbox.dueInMs > 0) continue;
         const code = await poll(mailbox);
-        if (code === EXIT.interrupted) break;
+        // A run that ended aborted ends watch, Ctrl-C or not: polling on would spin.
+        interrupted = code === EXIT.interrupted;
+        if (interrupted) break;
         if (PERMANENT.has(code)) {
           mailbox.stoppedWith = code;
           const left = active().length;
@@ -192,7 +195,7 @@ export const createWatchCommand = (deps: WatchDeps = {}): Command => ({
           );
         }
       }
-      if (io.signal.aborted) break;
+      if (io.signal.aborted || interrupted) break;
       const left = active();
       if (left.length === 0) {
         return worstExitCode(mailboxes.map((mailbox) => mailbox.stoppedWith ?? EXIT.ok));
