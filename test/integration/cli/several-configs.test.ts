@@ -324,7 +324,10 @@ describe('popfwd run with several configs', () => {
 });
 
 /** `popfwd watch` over a directory with a fake clock: each pause moves it on, `stopAfter` pauses. */
-const watch = async (dir: string, options: { stopAfter: number; env?: NodeJS.ProcessEnv }) => {
+const watch = async (
+  dir: string,
+  options: { stopAfter: number; env?: NodeJS.ProcessEnv; args?: readonly string[] },
+) => {
   const waits: number[] = [];
   const controller = new AbortController();
   const sleep = async (ms: number) => {
@@ -345,7 +348,7 @@ const watch = async (dir: string, options: { stopAfter: number; env?: NodeJS.Pro
     signal: controller.signal,
   };
   const code = await createWatchCommand({ sleep, now: () => new Date(0) }).run(
-    ['--config', dir, '--every', '5m', '--json'],
+    ['--config', dir, '--every', '5m', ...(options.args ?? ['--json'])],
     io,
   );
   return { code, waits, stdout, stderr };
@@ -403,6 +406,36 @@ describe('popfwd watch with several configs', () => {
     expect(result.waits).toEqual([]);
     expect(unset.server.connections).toBe(0);
     expect(result.stderr).toContain('0 mailbox(es) still watched');
+  });
+
+  it('names each mailbox in its lines; a config invalid from the start stops only its mailbox', async () => {
+    const fine = await engine({ mailbox: mails(1, 'f') });
+    const dir = await configDir();
+    await writeFile(join(dir, 'a-broken.yaml'), 'mailbox: [unclosed\n');
+    await writeConfig(dir, 'b-fine.yaml', fine);
+
+    const result = await watch(dir, { stopAfter: 2, args: [] });
+
+    expect(result.code).toBe(130);
+    const stamp = /^\S+ /;
+    const err = result.stderr.trimEnd().split('\n');
+    expect(err[0]).toMatch(stamp);
+    expect(err[0]?.replace(stamp, '')).toBe(
+      'watching 2 mailboxes every 5m (Ctrl-C to stop): a-broken.yaml, b-fine.yaml',
+    );
+    expect(result.stderr).toMatch(/ a-broken\.yaml: run failed: .*a-broken\.yaml is invalid:/);
+    expect(result.stderr).toContain(
+      'a-broken.yaml: stopped polling this mailbox: this error comes back on every poll until it is fixed (exit code 2); 1 mailbox(es) still watched',
+    );
+    expect(
+      result.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.replace(stamp, '').replace(/\(\d+(\.\d+)? \w+\)$/, '(…)')),
+    ).toEqual([
+      'b-fine.yaml: alice@example.test: fetched 1 · archived 1 (…)',
+      'b-fine.yaml: alice@example.test: nothing new (…)',
+    ]);
   });
 
   it('backs off per mailbox: a server that is down slows its own polls, not the others', async () => {
