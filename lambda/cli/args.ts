@@ -20,8 +20,11 @@ const parserOptions = (options: OptionSpecs): NonNullable<ParseArgsConfig['optio
       {
         type: option.type,
         ...(option.short ? { short: option.short } : {}),
-        // A flag not given is false, not undefined.
-        default: option.default ?? (option.type === 'boolean' ? false : undefined),
+        ...(option.repeatable ? { multiple: true } : {}),
+        // A flag not given is false, not undefined; a repeatable option not given is [].
+        default:
+          option.default ??
+          (option.type === 'boolean' ? false : option.repeatable ? [] : undefined),
       },
     ]),
   );
@@ -38,7 +41,7 @@ const suggestion = (raw: string, options: OptionSpecs): string =>
 /**
  * Parses a command's arguments by its spec (plus -q, -v, --version, --help). Every mistake is
  * EUSAGE (exit code 2) with the usage line: an unknown option (with the closest known one), an
- * option without its value, a value given to a flag, an option given twice, a missing required
+ * option without its value, a value given to a flag, an option given twice (unless repeatable), a missing required
  * option or positional, an extra positional.
  */
 export const parseCommandArgs = <S extends CommandSpec>(
@@ -69,7 +72,8 @@ export const parseCommandArgs = <S extends CommandSpec>(
     if (option.type === 'boolean' && token.value !== undefined) {
       throw usageError(spec, `--${token.name} takes no value`);
     }
-    if (given.has(token.name)) throw usageError(spec, `--${token.name} is given twice`);
+    if (given.has(token.name) && !option.repeatable)
+      throw usageError(spec, `--${token.name} is given twice`);
     given.add(token.name);
   }
   for (const [name, option] of Object.entries(options)) {

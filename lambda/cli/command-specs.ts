@@ -5,6 +5,7 @@
  */
 import {
   CONFIG_OPTION,
+  CONFIGS_OPTION,
   DEADLINE_OPTION,
   JSON_OPTION,
   type OptionSpecs,
@@ -23,15 +24,18 @@ export interface CommandSpec {
 export const COMMAND_SPECS = {
   run: {
     name: ['run'],
-    summary: 'poll the mailbox once',
+    summary: 'poll the mailbox (or each of several, one after another) once',
     options: {
-      config: CONFIG_OPTION,
+      config: CONFIGS_OPTION,
       json: {
         ...JSON_OPTION,
         description:
-          'print the summary as one JSON object: {fetched, archived, alreadyArchived, deleted, forwarded, replied, skipped, failed, durationMs, …}',
+          'print the summary as one JSON object: {fetched, archived, alreadyArchived, deleted, forwarded, replied, skipped, failed, durationMs, …}; several configs: one line per mailbox with {config, mailbox, exitCode} added, or {config, mailbox, error, exitCode}',
       },
-      deadline: DEADLINE_OPTION,
+      deadline: {
+        ...DEADLINE_OPTION,
+        description: `${DEADLINE_OPTION.description}; with several configs, each mailbox's run`,
+      },
       'dry-run': {
         type: 'boolean',
         description:
@@ -41,9 +45,9 @@ export const COMMAND_SPECS = {
   },
   watch: {
     name: ['watch'],
-    summary: 'poll the mailbox in a loop (local daemon mode)',
+    summary: 'poll the mailbox (or several) in a loop (local daemon mode)',
     options: {
-      config: CONFIG_OPTION,
+      config: CONFIGS_OPTION,
       every: {
         type: 'string',
         value: 'DURATION',
@@ -53,9 +57,13 @@ export const COMMAND_SPECS = {
       },
       deadline: {
         ...DEADLINE_OPTION,
-        description: 'each poll finishes within this time (default: --every)',
+        description: "each poll (each mailbox's) finishes within this time (default: --every)",
       },
-      json: { ...JSON_OPTION, description: 'print each run summary as one JSON line' },
+      json: {
+        ...JSON_OPTION,
+        description:
+          'print each run summary as one JSON line; several configs: with {config, mailbox} added',
+      },
     },
   },
   sandbox: {
@@ -177,11 +185,11 @@ export const GROUPS: Readonly<Record<string, string>> = {
 
 export const SPECS = Object.entries(COMMAND_SPECS) as Array<[CommandKey, CommandSpec]>;
 
-/** `run [--config FILE] [--json] [--deadline DURATION]`: made from the options. */
+/** `run [--config FILE|DIR]… [--json] [--deadline DURATION]`: made from the options. */
 export const usageOf = (spec: CommandSpec): string => {
   const options = Object.entries(spec.options).map(([name, option]) => {
     const text = `--${name}${option.value ? ` ${option.value}` : ''}`;
-    return option.required ? text : `[${text}]`;
+    return `${option.required ? text : `[${text}]`}${option.repeatable ? '…' : ''}`;
   });
   const positionals = (spec.positionals ?? []).map((positional) =>
     positional.required ? positional.name : `[${positional.name}]`,

@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
@@ -76,6 +76,17 @@ export const loadCommandConfig = async (
   io: CliIO,
 ): Promise<LoadedConfig & { readonly location: ConfigLocation }> => {
   const location = await locateConfig(flag, io);
+  const directory = await stat(location.path).then(
+    (stats) => stats.isDirectory(),
+    () => false,
+  );
+  if (directory) {
+    throw new PopfwdError(
+      'ECONFIG',
+      `${location.path} (from ${location.from}) is a directory: only \`popfwd run\` and \`watch\` read a directory of configs; give --config FILE`,
+      { context: { source: location.path } },
+    );
+  }
   const loaded = await loadConfig(location.path);
   for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
   return { ...loaded, location };

@@ -102,3 +102,32 @@ export const exitHint = (code: ExitCode): string | null => {
   if (code === EXIT.signIn || code === EXIT.unavailable) return EXIT_MEANINGS[code];
   return null;
 };
+
+/**
+ * Exit codes from the most to the least urgent, for several mailboxes that share one code:
+ * - 130 first: the user stopped the command, so the other results are incomplete, and a shell or
+ *   systemd must see the interruption as such.
+ * - 2 and 3 need a person (edit the config, sign in again) and come back on every run until then;
+ *   2 before 3 since it also covers a wrong command line, which no later run fixes.
+ * - 1, a failure of no known kind (possibly a bug), must be looked at, unlike
+ * - 4, which a later run may clear by itself, and
+ * - 5, where the run worked and only sends wait; 0 only when every mailbox is fine.
+ */
+export const EXIT_SEVERITY: readonly ExitCode[] = [
+  EXIT.interrupted,
+  EXIT.usage,
+  EXIT.signIn,
+  EXIT.failed,
+  EXIT.unavailable,
+  EXIT.waiting,
+  EXIT.ok,
+];
+
+/** The one exit code for several mailboxes: the most urgent of theirs; none → 0. */
+export const worstExitCode = (codes: Iterable<ExitCode>): ExitCode => {
+  let worst: ExitCode = EXIT.ok;
+  for (const code of codes) {
+    if (EXIT_SEVERITY.indexOf(code) < EXIT_SEVERITY.indexOf(worst)) worst = code;
+  }
+  return worst;
+};

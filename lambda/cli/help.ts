@@ -1,5 +1,5 @@
 import { type CommandSpec, GROUPS, SPECS, usageOf } from './command-specs.js';
-import { EXIT_MEANINGS } from './exit-codes.js';
+import { EXIT_MEANINGS, EXIT_SEVERITY } from './exit-codes.js';
 import { GLOBAL_OPTIONS, type OptionSpecs, optionLabel } from './option-spec.js';
 
 const table = (rows: readonly (readonly [string, string])[], indent = '  '): string[] => {
@@ -36,6 +36,7 @@ export const mainHelp = (version: string): string =>
     '',
     'Exit codes:',
     ...exitCodeLines(),
+    `Several configs (run, watch): the most urgent of theirs, ${EXIT_SEVERITY.join(' > ')}.`,
     '',
     '`popfwd help COMMAND` (or `popfwd COMMAND --help`) explains a command. Docs: README.md.',
     '',

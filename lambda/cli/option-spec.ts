@@ -10,6 +10,8 @@ export interface OptionSpec {
   readonly description: string;
   readonly required?: boolean;
   readonly default?: string;
+  /** A string option that may be given several times: its values in order, [] when absent. */
+  readonly repeatable?: boolean;
 }
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
@@ -27,9 +29,11 @@ export interface PositionalSpec {
 export type OptionValues<O extends OptionSpecs> = {
   readonly [K in keyof O]: O[K]['type'] extends 'boolean'
     ? boolean
-    : O[K] extends { readonly required: true } | { readonly default: string }
-      ? string
-      : string | undefined;
+    : O[K] extends { readonly repeatable: true }
+      ? readonly string[]
+      : O[K] extends { readonly required: true } | { readonly default: string }
+        ? string
+        : string | undefined;
 };
 
 /** Options every command takes; main handles --help and --version before a command loads. */
@@ -54,6 +58,15 @@ export const CONFIG_OPTION = {
   value: 'FILE',
   description:
     'the config file (YAML or JSON); default: $POPFWD_CONFIG, else $XDG_CONFIG_HOME/popfwd/config.yaml (~/.config/popfwd/config.yaml)',
+} as const satisfies OptionSpec;
+
+/** `run` and `watch`: several mailboxes, one config each. */
+export const CONFIGS_OPTION = {
+  ...CONFIG_OPTION,
+  value: 'FILE|DIR',
+  repeatable: true,
+  description:
+    'a config file (YAML or JSON) or a directory of them (every *.yaml, *.yml, *.json, sorted); repeat for several mailboxes, run one after another; default: $POPFWD_CONFIG (a file or a directory), else $XDG_CONFIG_HOME/popfwd/config.yaml (~/.config/popfwd/config.yaml)',
 } as const satisfies OptionSpec;
 
 export const JSON_OPTION = {

@@ -3,12 +3,14 @@ import { createAccessTokenCache } from '../../auth/access-token-cache.js';
 import { loadConfig } from '../../config/load.js';
 import type { LoadedConfig } from '../../config/parse.js';
 import { formatDuration, parseDuration } from '../../config/units.js';
-import { ERROR_CODES, errorMessage, isPopfwdError, PopfwdError } from '../../errors.js';
+import { errorMessage, PopfwdError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
 import { loadCommandConfig } from '../config-location.js';
+import { configLabel, locateConfigs } from '../config-set.js';
+import { describeError, errorJson } from '../describe-error.js';
 import { executeRun } from '../execute-run.js';
-import { EXIT, type ExitCode, exitCodeFor, exitHint } from '../exit-codes.js';
+import { EXIT, type ExitCode, exitCodeFor, exitHint, worstExitCode } from '../exit-codes.js';
 import { formatPoll } from '../format-poll.js';
 import { type CliIO, type Command, logLevelOf } from '../io.js';
 import { localTimestamp } from '../timestamp.js';
@@ -32,16 +34,33 @@ export interface WatchDeps {
 const realSleep = (ms: number, signal: AbortSignal): Promise<void> =>
   sleepFor(ms, undefined, { signal }).catch(() => {});
 
-const describeError = (error: unknown): string =>
-  isPopfwdError(error)
-    ? `${error.message} [${error.code}: ${ERROR_CODES[error.code].summary}]`
-    : errorMessage(error);
+/** One watched mailbox: its config file and its own pace. */
+interface Watched {
+  readonly file: string;
+  /** The config as lines name it (relative to the working directory when inside it). */
+  readonly label: string;
+  /** Before each of its lines when several are watched ('' for one). */
+  readonly prefix: string;
+  /** Its JSON lines' {config, mailbox} when several are watched. */
+  readonly several: boolean;
+  /** The last config that was valid; null until one was. */
+  current: LoadedConfig | null;
+  /** Temporary failures in a row: its back-off. */
+  failures: number;
+  /** Time left until its next poll. */
+  dueInMs: number;
+  /** The permanent error's exit code that stopped its polls. */
+  stoppedWith: ExitCode | null;
+  readonly accessTokens: ReturnType<typeof createAccessTokenCache>;
+}
 
 /**
- * `popfwd run` in a loop (local daemon mode). The config is re-read before every run, so edits
- * apply without a restart; an invalid edit keeps the last good config. Ctrl-C lets the current
- * run finish cleanly. An error that needs a person (2, 3) stops it with that exit code; a
- * temporary one (1, 4) slows the polls down (nextPollDelay) until a poll works again.
+ * `popfwd run` in a loop (local daemon mode), for one mailbox or several. The config is re-read
+ * before every run, so edits apply without a restart; an invalid edit keeps the last good config.
+ * Ctrl-C lets the current run finish cleanly. Each mailbox has its own pace: an error that needs
+ * a person (2, 3) stops polling that mailbox, and watch exits with it when no mailbox is left; a
+ * temporary one (1, 4) slows that mailbox's polls down (nextPollDelay) until one works again.
+ * The mailboxes are polled one after another, each run with the whole --deadline.
  */
 export const createWatchCommand = (deps: WatchDeps = {}): Command => ({
   async run(args, io: CliIO) {
@@ -56,11 +75,21 @@ export const createWatchCommand = (deps: WatchDeps = {}): Command => ({
       );
     }
     const deadlineMs = deadlineFlag(values.deadline) ?? every;
-    const first = await loadCommandConfig(values.config, io);
-    const file = first.location.path;
-    let current: LoadedConfig = first;
-    // The access token outlives a run (not the refresh token, read by every run that refreshes).
-    const accessTokens = createAccessTokenCache();
+    const { locations, several } = await locateConfigs(values.config, io);
+    // One config: read before the first poll, an invalid one is exit 2 as for `popfwd run`.
+    const first = several ? null : await loadCommandConfig(values.config[0], io);
+    const mailboxes: Watched[] = locations.map((location) => ({
+      file: location.path,
+      label: configLabel(location.path, io.cwd),
+      prefix: several ? `${configLabel(location.path, io.cwd)}: ` : '',
+      several,
+      current: first,
+      failures: 0,
+      dueInMs: 0,
+      stoppedWith: null,
+      // The access token outlives a run (not the refresh token, read by every run that refreshes).
+      accessTokens: createAccessTokenCache(),
+    }));
     // Every line starts with the time: a watch log is read hours later.
     const stamped = (text: string) => {
       const time = stamp();
@@ -73,61 +102,107 @@ export const createWatchCommand = (deps: WatchDeps = {}): Command => ({
       if (!values.quiet) io.stderr.write(stamped(line));
     };
     const level = logLevelOf(values);
-    say(`watching ${current.config.mailbox.address} every ${values.every} (Ctrl-C to stop)`);
+    say(
+      first
+        ? `watching ${first.config.mailbox.address} every ${values.every} (Ctrl-C to stop)`
+        : `watching ${mailboxes.length} mailboxes every ${values.every} (Ctrl-C to stop): ${mailboxes.map((mailbox) => mailbox.label).join(', ')}`,
+    );
 
-    let failures = 0;
-    while (!io.signal.aborted) {
+    /** One poll of one mailbox; its exit code. */
+    const poll = async (mailbox: Watched): Promise<ExitCode> => {
+      const { prefix } = mailbox;
       try {
-        current = await loadConfig(file);
+        mailbox.current = await loadConfig(mailbox.file);
       } catch (error) {
+        if (!mailbox.current) {
+          return failed(mailbox, error);
+        }
         io.stderr.write(
-          stamped(`config ${file} is invalid, keeping the last good one:\n${errorMessage(error)}`),
+          stamped(
+            `${prefix}config ${mailbox.file} is invalid, keeping the last good one:\n${errorMessage(error)}`,
+          ),
         );
       }
-      let code: ExitCode;
+      const { config } = mailbox.current;
+      const labels = several ? { config: mailbox.file, mailbox: config.mailbox.address } : {};
       try {
-        const summary = await executeRun(current.config, io, {
+        const summary = await executeRun(config, io, {
           json: values.json,
           // One line per poll: the run's info lines (logged in, nothing new) only with -v.
           level: level === 'info' ? 'warn' : level,
           stamp,
           progress: !values.quiet,
           deadlineMs,
-          accessTokens,
+          accessTokens: mailbox.accessTokens,
         });
-        if (values.json) io.stdout.write(`${JSON.stringify({ time: stamp(), ...summary })}\n`);
-        else if (!values.quiet) {
-          const lines = formatPoll(current.config.mailbox.address, summary);
-          io.stdout.write(lines.map(stamped).join(''));
-        }
-        code = exitCodeFor({ summary, interrupted: io.signal.aborted });
-      } catch (error) {
-        code = exitCodeFor({ error, interrupted: io.signal.aborted });
-        io.stderr.write(stamped(`run failed: ${describeError(error)}`));
-        const hint = exitHint(code);
-        if (hint) io.stderr.write(stamped(hint));
         if (values.json) {
-          const failure = isPopfwdError(error)
-            ? { code: error.code, message: error.message }
-            : { message: errorMessage(error) };
-          io.stdout.write(`${JSON.stringify({ time: stamp(), error: failure, exitCode: code })}\n`);
+          io.stdout.write(`${JSON.stringify({ time: stamp(), ...labels, ...summary })}\n`);
+        } else if (!values.quiet) {
+          const lines = formatPoll(config.mailbox.address, summary);
+          io.stdout.write(lines.map((line) => stamped(`${prefix}${line}`)).join(''));
+        }
+        return exitCodeFor({ summary, interrupted: io.signal.aborted });
+      } catch (error) {
+        return failed(mailbox, error);
+      }
+    };
+
+    const failed = (mailbox: Watched, error: unknown): ExitCode => {
+      const code = exitCodeFor({ error, interrupted: io.signal.aborted });
+      io.stderr.write(stamped(`${mailbox.prefix}run failed: ${describeError(error)}`));
+      const hint = exitHint(code);
+      if (hint) io.stderr.write(stamped(`${mailbox.prefix}${hint}`));
+      if (values.json) {
+        const labels = mailbox.several
+          ? {
+              config: mailbox.file,
+              ...(mailbox.current ? { mailbox: mailbox.current.config.mailbox.address } : {}),
+            }
+          : {};
+        io.stdout.write(
+          `${JSON.stringify({ time: stamp(), ...labels, error: errorJson(error), exitCode: code })}\n`,
+        );
+      }
+      return code;
+    };
+
+    const active = () => mailboxes.filter((mailbox) => mailbox.stoppedWith === null);
+    let interrupted = false;
+    while (!io.signal.aborted && !interrupted) {
+      for (const mailbox of active()) {
+        if (mailbox.dueInMs > 0) continue;
+        const code = await poll(mailbox);
+        // A run that ended aborted ends watch, Ctrl-C or not: polling on would spin.
+        interrupted = code === EXIT.interrupted;
+        if (interrupted) break;
+        if (PERMANENT.has(code)) {
+          mailbox.stoppedWith = code;
+          const left = active().length;
+          io.stderr.write(
+            stamped(
+              several
+                ? `${mailbox.prefix}stopped polling this mailbox: this error comes back on every poll until it is fixed (exit code ${code}); ${left} mailbox(es) still watched`
+                : `stopped: this error comes back on every poll until it is fixed (exit code ${code})`,
+            ),
+          );
+          continue;
+        }
+        mailbox.failures = TEMPORARY.has(code) ? mailbox.failures + 1 : 0;
+        mailbox.dueInMs = nextPollDelay(every, mailbox.failures);
+        if (mailbox.failures > 0) {
+          say(
+            `${mailbox.prefix}${mailbox.failures} failed poll(s) in a row; the next in ${formatDuration(mailbox.dueInMs)}`,
+          );
         }
       }
-      if (code === EXIT.interrupted) break;
-      if (PERMANENT.has(code)) {
-        io.stderr.write(
-          stamped(
-            `stopped: this error comes back on every poll until it is fixed (exit code ${code})`,
-          ),
-        );
-        return code;
+      if (io.signal.aborted || interrupted) break;
+      const left = active();
+      if (left.length === 0) {
+        return worstExitCode(mailboxes.map((mailbox) => mailbox.stoppedWith ?? EXIT.ok));
       }
-      failures = TEMPORARY.has(code) ? failures + 1 : 0;
-      const wait = nextPollDelay(every, failures);
-      if (failures > 0) {
-        say(`${failures} failed poll(s) in a row; the next in ${formatDuration(wait)}`);
-      }
+      const wait = Math.min(...left.map((mailbox) => mailbox.dueInMs));
       await sleep(wait, io.signal);
+      for (const mailbox of left) mailbox.dueInMs -= wait;
     }
     say('stopped');
     return EXIT.interrupted;

@@ -81,7 +81,7 @@ describe('popfwd with a mistyped command, option or config key', () => {
 
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      'popfwd: unknown option --evry; did you mean "--every"?\nusage: popfwd watch [--config FILE] [--every DURATION] [--deadline DURATION] [--json]\n',
+      'popfwd: unknown option --evry; did you mean "--every"?\nusage: popfwd watch [--config FILE|DIR]… [--every DURATION] [--deadline DURATION] [--json]\n',
     );
   });
 
