@@ -9,6 +9,7 @@ import { Redactor } from '../redact/redactor.js';
 import { mailboxLayout } from './layout.js';
 import { Ledger, leaseOwner } from './ledger.js';
 import type { ActionState, MailboxState, PendingMessage } from './ledger-types.js';
+import { mailerFactory } from './mailer-factory.js';
 import { readRecord } from './message-record.js';
 import { armCutoff, runBudget } from './run-budget.js';
 import { newCounters, type RunContext, toSummary } from './run-context.js';
@@ -169,19 +170,16 @@ export const resendMailbox = async (options: ResendOptions): Promise<ResendResul
       };
       const sending = sendPhase(
         ctx,
-        async () => {
-          if (options.createMailer) return options.createMailer(credentials);
-          const { createSmtpMailer } = await import('../actions/smtp-mailer.js');
-          return createSmtpMailer({
-            smtp: config.mailbox.smtp as NonNullable<typeof config.mailbox.smtp>,
-            credentials,
-            log,
-            deadline: budget.cutoff,
-            clock,
-            redactor,
-            ...(ca ? { ca } : {}),
-          });
-        },
+        mailerFactory({
+          createMailer: options.createMailer,
+          smtp: config.mailbox.smtp,
+          credentials,
+          log,
+          deadline: budget.cutoff,
+          clock,
+          redactor,
+          ...(ca ? { ca } : {}),
+        }),
         chosen,
       );
       // The earlier sends are queued when the phase starts; nothing new comes after them.

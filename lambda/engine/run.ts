@@ -13,6 +13,7 @@ import { notingWrites } from '../secrets/noting-writes.js';
 import { fetchPhase } from './fetch-phase.js';
 import { mailboxLayout } from './layout.js';
 import { Ledger, leaseOwner } from './ledger.js';
+import { mailerFactory } from './mailer-factory.js';
 import { clearFetchFailures, QUARANTINE_AFTER, quarantined } from './quarantine.js';
 import { armCutoff, type CutoffAlarm, type RunBudget, runBudget } from './run-budget.js';
 import { newCounters, type RunContext, toSummary } from './run-context.js';
@@ -263,20 +264,19 @@ const runWithin = async (
       ledger.updateState((state) => clearFetchFailures(state, forgottenFailures));
 
     // Sending starts now and overlaps the fetch: each new message is handed over once recorded.
-    sending = sendPhase(ctx, async () => {
-      if (options.createMailer) return options.createMailer(credentials);
-      // nodemailer loads only when a run sends something.
-      const { createSmtpMailer } = await import('../actions/smtp-mailer.js');
-      return createSmtpMailer({
-        smtp: config.mailbox.smtp as NonNullable<typeof config.mailbox.smtp>,
+    sending = sendPhase(
+      ctx,
+      mailerFactory({
+        createMailer: options.createMailer,
+        smtp: config.mailbox.smtp,
         credentials,
         log,
         deadline: budget.cutoff,
         clock,
         redactor,
         ...(ca ? { ca } : {}),
-      });
-    });
+      }),
+    );
     // A failed sender is reported below, once the fetch and QUIT are done.
     sending.catch(() => {});
     const resolved = await fetchPhase(ctx, pop3, fresh);
