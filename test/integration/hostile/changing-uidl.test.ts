@@ -113,9 +113,12 @@ describe('identical bytes under different UIDLs', () => {
       forwarded: 1,
       deleted: 2,
     });
-    expect(await runStore('local', mailbox).view.rawKeys()).toEqual([
-      layout.rawKey(layout.idFor('a1')),
-    ]);
+    // One copy kept: whichever of the two, archived side by side, claimed the bytes first.
+    const kept = await runStore('local', mailbox).view.rawKeys();
+    expect(kept).toHaveLength(1);
+    expect([layout.rawKey(layout.idFor('a1')), layout.rawKey(layout.idFor('a2'))]).toContain(
+      kept[0],
+    );
   });
 
   it('also when the renamed session lists two different messages under one UIDL', async () => {
