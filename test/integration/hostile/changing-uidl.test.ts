@@ -5,14 +5,8 @@ import { PopfwdError } from '../../../lambda/errors.js';
 import { parseHeaderBlock } from '../../../lambda/mail/parse-headers.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
 import { rewriteUidls } from '../../helpers/hostile-pop3/uidl-rewrite.js';
-import {
-  type Engine,
-  expectSameBytes,
-  layout,
-  mail,
-  rulesYaml,
-  useEngine,
-} from '../engine/engine-fixture.js';
+import { type Engine, expectSameBytes, layout, mail, useEngine } from '../engine/engine-fixture.js';
+import { forwardAll, HOUR_MS, vacation } from './mailbox-settings.js';
 import { STORE_KINDS, useRunStore } from './store-kinds.js';
 
 /**
@@ -21,13 +15,6 @@ import { STORE_KINDS, useRunStore } from './store-kinds.js';
  * index recognises them, nothing new is archived, and the run warns.
  */
 
-const HOUR_MS = 3_600_000;
-const [forwardAll] = rulesYaml(`
-- name: everything to phone
-  when: { from: "*" }
-  then: [{ forward: { to: [me@phone.example] } }]
-`);
-const vacation = { enabled: true, body: 'I am away.', days: 7 };
 const renamedEachSession = rewriteUidls((uidl, _n, session) => `${uidl}.s${session}`);
 
 const sentCount = (mailbox: Engine) => mailbox.smtp?.messages.length ?? 0;

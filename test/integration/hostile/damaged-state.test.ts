@@ -3,7 +3,8 @@ import { IN_DOUBT_REASON } from '../../../lambda/engine/state-rebuild.js';
 import { hasCode } from '../../../lambda/errors.js';
 import { rewriteUidls } from '../../helpers/hostile-pop3/uidl-rewrite.js';
 import { smtpReply } from '../../helpers/smtp-test-server.js';
-import { type Engine, layout, mail, rulesYaml, useEngine } from '../engine/engine-fixture.js';
+import { type Engine, layout, mail, useEngine } from '../engine/engine-fixture.js';
+import { forwardAll, HOUR_MS, vacation } from './mailbox-settings.js';
 import { type RunStore, STORE_KINDS, useRunStore } from './store-kinds.js';
 
 /**
@@ -13,13 +14,6 @@ import { type RunStore, STORE_KINDS, useRunStore } from './store-kinds.js';
  * evidence, without repeating a send.
  */
 
-const HOUR_MS = 3_600_000;
-const [forwardAll] = rulesYaml(`
-- name: everything to phone
-  when: { from: "*" }
-  then: [{ forward: { to: [me@phone.example] } }]
-`);
-const vacation = { enabled: true, body: 'I am away.', days: 7 };
 const GARBAGE = Buffer.from('garbage{');
 
 const sent = (mailbox: Engine) => mailbox.smtp?.messages.length ?? 0;

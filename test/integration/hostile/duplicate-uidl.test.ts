@@ -5,14 +5,8 @@ import { parseHeaderBlock } from '../../../lambda/mail/parse-headers.js';
 import { fault, type Pop3Message } from '../../../lambda/sandbox/pop3-server.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
 import { firstFault, rewriteUidls } from '../../helpers/hostile-pop3/uidl-rewrite.js';
-import {
-  type Engine,
-  expectSameBytes,
-  layout,
-  mail,
-  rulesYaml,
-  useEngine,
-} from '../engine/engine-fixture.js';
+import { type Engine, expectSameBytes, layout, mail, useEngine } from '../engine/engine-fixture.js';
+import { forwardAll, HOUR_MS } from './mailbox-settings.js';
 import { type RunStore, STORE_KINDS, useRunStore } from './store-kinds.js';
 
 /**
@@ -20,13 +14,6 @@ import { type RunStore, STORE_KINDS, useRunStore } from './store-kinds.js';
  * `3 u3`). Each message it serves reaches the archive once under a key of its own, its forwards go
  * out once across runs, neither is ever deleted, and every run says so once, naming the UIDL.
  */
-
-const HOUR_MS = 3_600_000;
-const [forwardAll] = rulesYaml(`
-- name: everything to phone
-  when: { from: "*" }
-  then: [{ forward: { to: [me@phone.example] } }]
-`);
 
 /** Message `alias` is listed under UIDL `dup` (the sandbox itself needs distinct UIDLs). */
 const listedAsDup = (aliases: readonly string[]) =>
