@@ -4,14 +4,11 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeMbox } from '../mailbox-files.js';
 import type { InteropServer, ServerDefinition } from '../types.js';
 import {
-  login,
   packageRootOf,
   prepareSystemAccount,
-  removeLayout,
-  startInPrivateRoot,
+  serveMboxPerConnection,
   systemAccountUnavailable,
 } from './system-account.js';
 
@@ -32,26 +29,6 @@ export const popa3d: ServerDefinition = {
     );
     const varLib = join(layout.dir, 'var-lib');
     await mkdir(join(varLib, 'popa3d'), { recursive: true });
-    await writeMbox(join(layout.spool, layout.user.name), messages, layout.user);
-    const inetd = await startInPrivateRoot(
-      {
-        packageRoot: packageRoot.dir,
-        etc: layout.etc,
-        binds: [{ from: layout.spool, to: '/var/mail' }],
-        overlays: [{ target: '/var/lib', layers: [varLib] }],
-      },
-      ['/usr/sbin/popa3d'],
-    );
-    return {
-      host: inetd.host,
-      port: inetd.port,
-      login,
-      storage: 'mbox',
-      log: async () => inetd.log(),
-      stop: async () => {
-        await inetd.stop();
-        await removeLayout(layout);
-      },
-    };
+    return serveMboxPerConnection(packageRoot, layout, varLib, '/usr/sbin/popa3d', messages);
   },
 };

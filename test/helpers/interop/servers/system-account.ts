@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PackageRoot } from '../debian.js';
 import { startInetd } from '../inetd.js';
+import { writeMbox } from '../mailbox-files.js';
 import {
   type Account,
   type PrivateRoot,
@@ -16,7 +17,7 @@ import {
   writeAccounts,
   writePamService,
 } from '../private-root.js';
-import { PASSWORD, PASSWORD_HASH, SYSTEM_UID, SYSTEM_USER } from '../types.js';
+import { type InteropServer, PASSWORD, PASSWORD_HASH, SYSTEM_UID, SYSTEM_USER } from '../types.js';
 
 export interface SystemAccountLayout {
   readonly dir: string;
@@ -77,3 +78,37 @@ export const packageRootOf = (root: PackageRoot | undefined, pkg: string): Packa
 
 export const removeLayout = (layout: SystemAccountLayout): Promise<void> =>
   rm(layout.dir, { recursive: true, force: true });
+
+/**
+ * An mbox server started per connection in the private root (popa3d, solid-pop3d): the test
+ * account's mbox in /var/mail, `varLib` over /var/lib, and everything removed by stop().
+ */
+export const serveMboxPerConnection = async (
+  packageRoot: PackageRoot,
+  layout: SystemAccountLayout,
+  varLib: string,
+  binary: string,
+  messages: readonly Buffer[],
+): Promise<InteropServer> => {
+  await writeMbox(join(layout.spool, layout.user.name), messages, layout.user);
+  const inetd = await startInPrivateRoot(
+    {
+      packageRoot: packageRoot.dir,
+      etc: layout.etc,
+      binds: [{ from: layout.spool, to: '/var/mail' }],
+      overlays: [{ target: '/var/lib', layers: [varLib] }],
+    },
+    [binary],
+  );
+  return {
+    host: inetd.host,
+    port: inetd.port,
+    login,
+    storage: 'mbox',
+    log: async () => inetd.log(),
+    stop: async () => {
+      await inetd.stop();
+      await removeLayout(layout);
+    },
+  };
+};
