@@ -56,7 +56,8 @@ export const buildCli = (): void => {
   if (result.status !== 0) throw new Error('npm run build failed');
 };
 
-const wireSize = async (maildir: string): Promise<number> => {
+/** Bytes RETR delivers for every message of `maildir` (dot-unstuffed, CRLF). */
+export const wireSize = async (maildir: string): Promise<number> => {
   let total = 0;
   for (const name of await readdir(join(maildir, 'new'))) {
     total += dovecotWireBody(await readFile(join(maildir, 'new', name))).length;
