@@ -98,7 +98,9 @@ const runTool = async (tool: Tool, rig: Rig, port: number, dir: string) => {
     return run;
   }
   const run =
-    tool === 'mpop' ? await runMpop(target, dir, 'maildir') : await runFetchmail(target, dir);
+    tool === 'fetchmail'
+      ? await runFetchmail(target, dir)
+      : await runMpop(target, dir, tool === 'mpop' ? 'maildir' : 'discard');
   if (run.messages !== rig.count) {
     throw new Error(`${tool} delivered ${run.messages} of ${rig.count} messages`);
   }
