@@ -132,7 +132,9 @@ export const renderOutlookReport = (samples: readonly Sample[], context: ReportC
       'exit: median (min–max) of n alternating runs. CPU (user + system), lines, pipelined and ' +
       'waits are those of the median run. Lines: what the client sent (commands and SASL ' +
       'responses), counted at the proxy; pipelined: sent before the reply to the line before it ' +
-      'was complete; waits = lines − pipelined, the round trips the client paid. Waiting for ' +
+      'was complete; waits = lines − pipelined, the round trips the client paid (with ' +
+      'PIPELINING an upper bound: a client busy with what it received sends its next command ' +
+      'after the server has answered everything, and that counts as a wait). Waiting for ' +
       'replies = waits × the mean time the proxy held a line: the part of the run that belongs ' +
       'to the server, which no client with that many waits can go below; own time = wall time ' +
       'of that run − waiting: start-up, TLS, transfer, loopback hops and the work on each ' +
