@@ -95,7 +95,7 @@ class Session {
     this.#server = connect({ host: options.upstream.host, port: options.upstream.port });
     for (const socket of [client, this.#server]) {
       socket.setNoDelay(true);
-      socket.on('error', () => this.#destroy());
+      socket.on('error', () => this.destroy());
     }
     this.closed = Promise.all([
       new Promise((resolve) => client.once('close', resolve)),
@@ -123,7 +123,7 @@ class Session {
     if (from < chunk.length) {
       this.#partial.push(chunk.subarray(from));
       this.#partialBytes += chunk.length - from;
-      if (this.#partialBytes > MAX_LINE) this.#destroy();
+      if (this.#partialBytes > MAX_LINE) this.destroy();
     }
   }
 
@@ -137,7 +137,7 @@ class Session {
     this.#byVerb[expectation.verb] = (this.#byVerb[expectation.verb] ?? 0) + 1;
     this.#queue.push({ line, arrived: performance.now() });
     this.#heldBytes += line.length;
-    if (this.#heldBytes > MAX_HELD) this.#destroy();
+    if (this.#heldBytes > MAX_HELD) this.destroy();
     else if (this.#timer === null) this.#release();
   }
 
@@ -162,13 +162,14 @@ class Session {
   #fromServer(chunk: Buffer): void {
     let writable = true;
     for (const piece of this.#framer.push(chunk)) writable = this.#client.write(piece) && writable;
-    if (!writable) {
+    if (!writable && !this.#server.isPaused()) {
       this.#server.pause();
       this.#client.once('drain', () => this.#server.resume());
     }
   }
 
-  #destroy(): void {
+  /** Drops both connections at once (a bound crossed, an error, or the proxy closing). */
+  destroy(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#client.destroy();
     this.#server.destroy();
@@ -188,11 +189,8 @@ class Session {
 
 export const startCommandProxy = async (options: CommandProxyOptions): Promise<CommandProxy> => {
   const open = new Set<Session>();
-  const clients = new Set<TLSSocket>();
   let finished: SessionCounts[] = [];
   const server = createServer({ key: options.tls.key, cert: options.tls.cert }, (client) => {
-    clients.add(client);
-    client.once('close', () => clients.delete(client));
     const session = new Session(client, options);
     open.add(session);
     void session.closed.then((counts) => {
@@ -225,7 +223,7 @@ export const startCommandProxy = async (options: CommandProxyOptions): Promise<C
     },
     close: () =>
       new Promise((resolve) => {
-        for (const socket of clients) socket.destroy();
+        for (const session of open) session.destroy();
         server.close(() => resolve());
       }),
   };

@@ -145,4 +145,26 @@ describe('the POP3 command proxy', () => {
     // Assess
     expect(await proxy.takeSessions()).toHaveLength(1);
   });
+
+  it('drops both sides of an open session when it closes, leaving the server no session', async () => {
+    // Prepare
+    const { server, proxy } = await rig({ delayMs: 0, capabilities: null });
+    const client = await RawPop3Client.connect(
+      { host: '127.0.0.1', port: proxy.port },
+      { tlsCa: ca },
+    );
+    clients.push(client);
+    await client.line();
+    await client.command('NOOP');
+
+    // Act
+    await proxy.close();
+    proxies.splice(proxies.indexOf(proxy), 1);
+    await client.closed();
+    await server.idle();
+
+    // Assess
+    expect(server.connections).toBe(1);
+    expect(server.commands()).toEqual(['NOOP']);
+  });
 });
