@@ -39,7 +39,10 @@ export interface MessageMeta {
    */
   readonly returnPath: string | null;
   readonly subject: string;
-  /** ISO 8601, or null when Date is missing or unparseable. */
+  /**
+   * The Date field as ISO 8601 UTC (`2002-08-06T15:48:09.000Z`), read the way real mail writes it
+   * (lambda/mail/parse-date.ts); null when Date is missing or holds no date.
+   */
   readonly date: string | null;
   readonly messageId: string | null;
   readonly inReplyTo: string | null;

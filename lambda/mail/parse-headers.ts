@@ -1,6 +1,7 @@
 import { cleanValue, decodeHeaderBytes, decodeWords } from './header-text.js';
 import type { HeaderField, MailAddress, MessageMeta } from './message-meta.js';
 import { parseAddressList, parseReturnPath } from './parse-address.js';
+import { parseMailDate } from './parse-date.js';
 
 /** Everything MessageMeta holds that the header block alone determines. */
 export type ParsedHeaders = Omit<MessageMeta, 'uidl' | 'key' | 'size' | 'sha256' | 'archivedAt'>;
@@ -81,14 +82,6 @@ const messageId = (raw: string | undefined): string | null => {
   return bracketed.length > HEADER_LIMITS.maxMessageIdLength ? null : bracketed;
 };
 
-const isoDate = (raw: string | undefined): string | null => {
-  if (!raw) return null;
-  const time = Date.parse(cleanValue(raw));
-  if (Number.isNaN(time)) return null;
-  const date = new Date(time);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
-};
-
 const CONTENT_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/;
 
 const contentType = (raw: string | undefined): string => {
@@ -140,7 +133,7 @@ const build = (fields: readonly RawField[]): ParsedHeaders => {
     resent: addresses('resent-to', 'resent-cc', 'resent-bcc'),
     returnPath: returnPath === undefined ? null : parseReturnPath(returnPath),
     subject: subject === undefined ? '' : cleanValue(decodeWords(subject)),
-    date: isoDate(first('date')),
+    date: parseMailDate(cleanValue(first('date') ?? '')),
     messageId: messageId(first('message-id')),
     inReplyTo: messageId(first('in-reply-to')),
     references: (byName.get('references') ?? [])
