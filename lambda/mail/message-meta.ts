@@ -5,7 +5,12 @@
 export interface MailAddress {
   /** Display name, decoded from RFC 2047; '' when absent. */
   readonly name: string;
-  /** The address as written; compare case-insensitively. '' for an empty or undecodable address. */
+  /**
+   * The address as written (domain and case unchanged, IDN in either form); compare
+   * case-insensitively. An encoded-word local part is decoded, and a local part that needs quotes
+   * carries them (`"john doe"@x.example`). '' for an empty, missing or unreadable address: a
+   * display name is never taken for one (lambda/mail/parse-address.ts).
+   */
   readonly address: string;
 }
 
