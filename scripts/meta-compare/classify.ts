@@ -178,7 +178,7 @@ export const RULES: readonly Rule[] = [
   {
     id: 'no-address-without-domain',
     verdict: 'popfwd',
-    why: 'a broken address or a bare name (`<C:`Bulk.txt@host>`, `<Undisclosed-Recipient:;@host>`, `Deal Shopper`): Python makes an address without a domain out of a fragment; popfwd keeps no address rather than a wrong one',
+    why: 'a broken address or a bare name (`` <C:`Bulk.txt@host> ``, `<Undisclosed-Recipient:;@host>`, `Deal Shopper`): Python makes an address without a domain out of a fragment; popfwd keeps no address rather than a wrong one',
     test: (o) => {
       if (!isList(o.popfwd)) return false;
       const { onlyPython, onlyPopfwd } = extras(o);
@@ -262,7 +262,7 @@ export const RULES: readonly Rule[] = [
   {
     id: 'garbage-both-ways',
     verdict: 'both',
-    why: 'an address that is not one (`<C:`Bulk.txt@host>`, `<list:;@host>`): each parser keeps a different wrong piece',
+    why: 'an address that is not one (`` <C:`Bulk.txt@host> ``, `<list:;@host>`): each parser keeps a different wrong piece',
     test: (o) => {
       const { onlyPython, onlyPopfwd } = extras(o);
       return (
