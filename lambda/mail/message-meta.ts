@@ -5,7 +5,12 @@
 export interface MailAddress {
   /** Display name, decoded from RFC 2047; '' when absent. */
   readonly name: string;
-  /** The address as written; compare case-insensitively. '' for an empty or undecodable address. */
+  /**
+   * The address as written (domain and case unchanged, IDN in either form); compare
+   * case-insensitively. An encoded-word local part is decoded, and a local part that needs quotes
+   * carries them (`"john doe"@x.example`). '' for an empty, missing or unreadable address: a
+   * display name is never taken for one (lambda/mail/parse-address.ts).
+   */
   readonly address: string;
 }
 
@@ -39,7 +44,10 @@ export interface MessageMeta {
    */
   readonly returnPath: string | null;
   readonly subject: string;
-  /** ISO 8601, or null when Date is missing or unparseable. */
+  /**
+   * The Date field as ISO 8601 UTC (`2002-08-06T15:48:09.000Z`), read the way real mail writes it
+   * (lambda/mail/parse-date.ts); null when Date is missing or holds no date.
+   */
   readonly date: string | null;
   readonly messageId: string | null;
   readonly inReplyTo: string | null;

@@ -1,6 +1,8 @@
-import { cleanValue, decodeHeaderBytes, decodeWords } from './header-text.js';
+import { declaredCharset } from './declared-charset.js';
+import { cleanValue, decodeFieldBytes, decodeWords } from './header-text.js';
 import type { HeaderField, MailAddress, MessageMeta } from './message-meta.js';
 import { parseAddressList, parseReturnPath } from './parse-address.js';
+import { parseMailDate } from './parse-date.js';
 
 /** Everything MessageMeta holds that the header block alone determines. */
 export type ParsedHeaders = Omit<MessageMeta, 'uidl' | 'key' | 'size' | 'sha256' | 'archivedAt'>;
@@ -38,14 +40,18 @@ export const headerBlockLength = (message: Buffer): number => {
 
 interface RawField {
   readonly name: string;
-  /** Unfolded, undecoded value. */
+  /** Unfolded value, one character per byte (latin1) until decodeFields. */
   raw: string;
 }
 
 // Field names are printable ASCII without the colon (RFC 5322 ftext).
 const FIELD_NAME = /^[!-9;-~]+$/;
 
-/** Splits and unfolds; lines that are neither a field nor a continuation (an mbox "From " line) are skipped. */
+/**
+ * Splits and unfolds the block read one character per byte, so that no byte is decoded before the
+ * message's charset is known. Lines that are neither a field nor a continuation (an mbox "From "
+ * line) are skipped.
+ */
 const splitFields = (text: string): RawField[] => {
   const fields: RawField[] = [];
   let current: RawField | null = null;
@@ -81,19 +87,18 @@ const messageId = (raw: string | undefined): string | null => {
   return bracketed.length > HEADER_LIMITS.maxMessageIdLength ? null : bracketed;
 };
 
-const isoDate = (raw: string | undefined): string | null => {
-  if (!raw) return null;
-  const time = Date.parse(cleanValue(raw));
-  if (Number.isNaN(time)) return null;
-  const date = new Date(time);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
-};
-
 const CONTENT_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/;
 
 const contentType = (raw: string | undefined): string => {
   const type = (raw ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
   return CONTENT_TYPE.test(type) ? type : '';
+};
+
+/** Every value from bytes to text, in the declared charset where that is what they are. */
+const decodeFields = (fields: RawField[]): RawField[] => {
+  const charset = declaredCharset(fields);
+  for (const field of fields) field.raw = decodeFieldBytes(field.raw, charset);
+  return fields;
 };
 
 const EMPTY: ParsedHeaders = {
@@ -140,7 +145,7 @@ const build = (fields: readonly RawField[]): ParsedHeaders => {
     resent: addresses('resent-to', 'resent-cc', 'resent-bcc'),
     returnPath: returnPath === undefined ? null : parseReturnPath(returnPath),
     subject: subject === undefined ? '' : cleanValue(decodeWords(subject)),
-    date: isoDate(first('date')),
+    date: parseMailDate(cleanValue(first('date') ?? '')),
     messageId: messageId(first('message-id')),
     inReplyTo: messageId(first('in-reply-to')),
     references: (byName.get('references') ?? [])
@@ -165,7 +170,7 @@ export const parseHeaderBlock = (header: Buffer): ParsedHeaders => {
     const length = headerBlockLength(capped);
     const block = capped.subarray(0, length);
     const truncated = length === capped.length && header.length >= HEADER_LIMITS.maxBytes;
-    const fields = splitFields(decodeHeaderBytes(block));
+    const fields = decodeFields(splitFields(block.toString('latin1')));
     if (fields.length === 0) {
       return {
         ...EMPTY,
