@@ -4,7 +4,7 @@ import type { Credentials } from '../auth/credentials.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import type { Security } from '../config/schema.js';
-import { crashPoint } from '../crash-points.js';
+import { crashPoint } from '../test-hooks/crash-points.js';
 import { type ErrorCode, hasCode, PopfwdError } from '../errors.js';
 import { type Log, silentLog } from '../log.js';
 import { type Capabilities, parseCapabilities, UNKNOWN_CAPABILITIES } from './capabilities.js';
