@@ -295,7 +295,7 @@ describe('createOAuth2TokenProvider with the process access token cache', () => 
     const provider = run();
     expect((await provider.getAccessToken()).token).toBe('at-1');
 
-    // Act: what login.ts and smtp-xoauth2.ts do after a rejection
+    // Act: what pop3/commands/auth.ts and smtp-xoauth2.ts do after a rejection
     const renewed = await provider.getAccessToken({ renew: true });
 
     // Assess
