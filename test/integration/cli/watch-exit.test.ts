@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createWatchCommand } from '../../../lambda/cli/commands/watch.js';
 import type { CliIO } from '../../../lambda/cli/io.js';
-import { fixedClock } from '../../../lambda/clock.js';
 import { fault } from '../../../lambda/sandbox/pop3-faults.js';
+import { fixedClock } from '../../helpers/fixed-clock.js';
 import { freePort } from '../../helpers/free-port.js';
 import { type Engine, mails, PASSWORD, rulesYaml, useEngine } from '../engine/engine-fixture.js';
 

@@ -3,7 +3,6 @@ import { text } from 'node:stream/consumers';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Credentials } from '../../../lambda/auth/credentials.js';
 import { PopfwdError } from '../../../lambda/errors.js';
-import { type LogRecord, memoryLog } from '../../../lambda/log.js';
 import { Pop3Client, type Pop3ClientOptions } from '../../../lambda/pop3/client.js';
 import {
   fault,
@@ -12,6 +11,7 @@ import {
   split,
   startPop3Server,
 } from '../../../lambda/sandbox/pop3-server.js';
+import { type LogRecord, memoryLog } from '../../helpers/memory-log.js';
 
 const tls = {
   key: readFileSync(new URL('../../fixtures/tls/server-key.pem', import.meta.url)),
