@@ -25,29 +25,3 @@ export const silentLog: Log = {
   error: () => {},
   child: () => silentLog,
 };
-
-export interface LogRecord {
-  level: LogLevel;
-  message: string;
-  fields: LogFields;
-}
-
-/** Keeps every line in memory; for tests that assert on what was logged (and what never was). */
-export const memoryLog = (
-  records: LogRecord[] = [],
-  base: LogFields = {},
-): Log & { records: LogRecord[] } => {
-  const write =
-    (level: LogLevel) =>
-    (message: string, fields: LogFields = {}) => {
-      records.push({ level, message, fields: { ...base, ...fields } });
-    };
-  return {
-    records,
-    debug: write('debug'),
-    info: write('info'),
-    warn: write('warn'),
-    error: write('error'),
-    child: (fields) => memoryLog(records, { ...base, ...fields }),
-  };
-};

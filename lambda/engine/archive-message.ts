@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
-import { crashPoint } from '../crash-points.js';
 import type { MessageMeta } from '../mail/message-meta.js';
 import { parseHeaderBlock } from '../mail/parse-headers.js';
 import type { BlobStore } from '../stores/blob-store.js';
+import { crashPoint } from '../test-hooks/crash-points.js';
 import type { MailboxLayout } from './layout.js';
 import { type MessageRecord, readRecord } from './message-record.js';
 import { MessageTap } from './message-tap.js';

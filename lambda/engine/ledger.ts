@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
-import { crashPoint } from '../crash-points.js';
 import { hasCode, PopfwdError } from '../errors.js';
 import type { BlobStore } from '../stores/blob-store.js';
+import { crashPoint } from '../test-hooks/crash-points.js';
 import type { MailboxLayout } from './layout.js';
 import { seenSchema, stateSchema } from './ledger-schema.js';
 import {

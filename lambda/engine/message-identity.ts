@@ -1,6 +1,6 @@
-import { crashPoint } from '../crash-points.js';
 import { PopfwdError } from '../errors.js';
 import type { Log } from '../log.js';
+import { crashPoint } from '../test-hooks/crash-points.js';
 import type { ArchiveOutcome } from './archive-message.js';
 import { claimDigest, moveDigest, readDigest } from './digest-index.js';
 import type { SeenEntry } from './ledger-types.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { crashPoint } from '../crash-points.js';
+import { crashPoint } from '../test-hooks/crash-points.js';
 
 /** Header blocks beyond this are parsed as far as captured; the archive still gets every byte. */
 export const HEADER_CAPTURE_LIMIT = 1024 * 1024;

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { openCredentials } from '../auth/open-credentials.js';
 import { type Clock, systemClock } from '../clock.js';
 import { readCaFile } from '../config/ca-file.js';
-import { crashPoint } from '../crash-points.js';
 import { type ErrorCode, errorMessage, hasCode, isPopfwdError, PopfwdError } from '../errors.js';
 import { Pop3Client } from '../pop3/client.js';
 import { printable } from '../pop3/server-text.js';
@@ -10,6 +9,7 @@ import { learningCredentials, learningSecretStore } from '../redact/learn-secret
 import { redactingLog } from '../redact/redacting-log.js';
 import { Redactor } from '../redact/redactor.js';
 import { notingWrites } from '../secrets/noting-writes.js';
+import { crashPoint } from '../test-hooks/crash-points.js';
 import { fetchPhase } from './fetch-phase.js';
 import { mailboxLayout } from './layout.js';
 import { Ledger, leaseOwner } from './ledger.js';

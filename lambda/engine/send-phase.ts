@@ -1,9 +1,9 @@
 import type { Mailer, OutgoingMail } from '../actions/mailer.js';
 import { classifySendError } from '../actions/send-errors.js';
-import { crashPoint } from '../crash-points.js';
 import { PopfwdError } from '../errors.js';
 import type { MessageMeta } from '../mail/message-meta.js';
 import type { SendAction } from '../rules/plan.js';
+import { crashPoint } from '../test-hooks/crash-points.js';
 import { forEachLimit } from './concurrency.js';
 import {
   type ActionState,

@@ -58,3 +58,12 @@ export const buildSaslResponse = (payload: string): WireCommand => {
     logLine: payload ? '****' : '(empty line)',
   };
 };
+
+/** A message number (or any count a command takes) must be a positive integer. */
+export const positiveInteger = (value: number, what: string): void => {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new PopfwdError('EARGUMENT', `${what} must be a positive integer`, {
+      context: { value },
+    });
+  }
+};

@@ -2,8 +2,10 @@
  * What the sandbox server offers, pure: which commands exist in which state (switched off by the
  * capability options) and the CAPA list (RFC 2449) for the current state.
  */
-import type { Pop3State } from './pop3-faults.js';
 import type { Pop3Capabilities } from './pop3-server-options.js';
+
+/** RFC 1939 §3: the states of a session. */
+export type Pop3State = 'AUTHORIZATION' | 'TRANSACTION' | 'UPDATE';
 
 export interface Offer {
   readonly capabilities: Pop3Capabilities;

@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import { type SecureContext, TLSSocket } from 'node:tls';
-import type { Pop3OutputShaping } from './pop3-faults.js';
+import type { Pop3OutputShaping } from './pop3-fault-hooks.js';
 import { LINE_TOO_LONG, LineBuffer } from './pop3-line-buffer.js';
 
 /** Stop reading from the socket while this much unprocessed input is buffered. */

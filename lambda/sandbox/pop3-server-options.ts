@@ -1,4 +1,4 @@
-import type { Pop3Faults } from './pop3-faults.js';
+import type { Pop3Faults } from './pop3-fault-hooks.js';
 import type { Pop3Mailbox, Pop3Message } from './pop3-mailbox.js';
 
 export interface TlsMaterial {

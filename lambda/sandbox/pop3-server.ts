@@ -2,7 +2,7 @@
  * The sandbox POP3 server: RFC 1939 with CAPA / RESP-CODES / PIPELINING (RFC 2449), STLS
  * (RFC 2595) and SASL PLAIN / XOAUTH2 (RFC 5034), in-process. It serves the built-in sandbox of
  * `popfwd run` and is the scriptable fake the POP3 client is tested against (faults: see
- * pop3-faults.ts). Never imported by the Lambda handler.
+ * pop3-fault-hooks.ts). Never imported by the Lambda handler.
  */
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
@@ -17,16 +17,15 @@ import {
 import { Pop3Session, type SessionContext } from './pop3-session.js';
 import type { Pop3TranscriptEntry } from './pop3-transcript.js';
 
+export type { Pop3State } from './pop3-capabilities.js';
 export type {
   Pop3CommandHook,
   Pop3CommandInfo,
   Pop3Fault,
   Pop3Faults,
   Pop3OutputShaping,
-  Pop3State,
   ReplySplitter,
-} from './pop3-faults.js';
-export { fault, split } from './pop3-faults.js';
+} from './pop3-fault-hooks.js';
 export { Pop3Mailbox, type Pop3Message } from './pop3-mailbox.js';
 export type {
   Pop3Authenticator,

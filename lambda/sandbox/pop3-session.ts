@@ -1,14 +1,22 @@
 /**
  * One POP3 session of the sandbox server: the RFC 1939 state machine (AUTHORIZATION →
  * TRANSACTION → UPDATE) with CAPA, STLS and SASL, reading one command at a time from a buffer so
- * pipelined batches are answered in order. Faults from the test hook wrap each command.
+ * pipelined batches are answered in order. Faults from the test hooks wrap each command
+ * (pop3-fault-hooks.ts).
  */
 
 import { randomUUID } from 'node:crypto';
 import type { SecureContext } from 'node:tls';
-import { capabilityLines, type Offer, validStates } from './pop3-capabilities.js';
-import type { Pop3Connection, WriteBudget, WritePace } from './pop3-connection.js';
-import type { Pop3Fault, Pop3Faults, Pop3State } from './pop3-faults.js';
+import { capabilityLines, type Offer, type Pop3State, validStates } from './pop3-capabilities.js';
+import type { Pop3Connection } from './pop3-connection.js';
+import {
+  type FaultTarget,
+  type Pop3Fault,
+  type Pop3Faults,
+  performFault,
+  type ReplyEffects,
+  replyEffects,
+} from './pop3-fault-hooks.js';
 import type { Pop3Mailbox, Pop3Message } from './pop3-mailbox.js';
 import { Maildrop } from './pop3-maildrop.js';
 import {
@@ -41,8 +49,6 @@ export interface SessionContext {
 
 const GREETING = okLine('popfwd sandbox POP3 server ready.');
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** The text after the keyword and one space: PASS and USER arguments may contain spaces. */
 const restOfLine = (line: string): string | undefined => {
   const space = line.indexOf(' ');
@@ -57,9 +63,7 @@ export class Pop3Session {
   private stopped = false;
   /** The command being answered and its fault effects on the replies. */
   private command = 'GREETING';
-  private budget: WriteBudget | undefined;
-  private pace: WritePace | undefined;
-  private rewrite: ((reply: Buffer) => Buffer) | undefined;
+  private effects: ReplyEffects = {};
   /** RFC 6856 UTF-8 mode, entered with the UTF8 command. */
   private utf8 = false;
   /** Courier makes a new boundary for each session's notices. */
@@ -113,51 +117,22 @@ export class Pop3Session {
   }
 
   /** Runs `handle` under a fault: replaced, delayed, cut short, rewritten, or not at all. */
-  private async perform(
+  private perform(
     injected: Pop3Fault | undefined,
     name: string,
     handle: () => Promise<void>,
   ): Promise<void> {
     this.command = name;
-    this.budget = undefined;
-    this.pace = undefined;
-    this.rewrite = undefined;
-    switch (injected?.kind) {
-      case undefined:
-        return handle();
-      case 'delay':
-        await sleep(injected.ms);
-        return handle();
-      case 'cut':
-        this.budget = { remaining: injected.afterBytes };
-        return handle();
-      case 'rewrite':
-        this.rewrite = injected.map;
-        return handle();
-      case 'reply':
-        await this.send(injected.data);
-        if (injected.close) this.finish();
-        return;
-      case 'drop':
-        if (injected.reset) this.connection.reset();
-        else this.connection.destroy();
+    this.effects = replyEffects(injected);
+    const target: FaultTarget = {
+      connection: this.connection,
+      send: (reply) => this.send(reply),
+      finish: () => this.finish(),
+      stop: () => {
         this.stopped = true;
-        return;
-      case 'silence':
-        this.stopped = true;
-        return this.connection.discardUntilClosed();
-      case 'drip':
-        this.pace = { everyMs: injected.everyMs, bytes: injected.bytes };
-        return handle();
-      case 'stream':
-        for await (const chunk of injected.chunks()) {
-          if (!(await this.connection.write(chunk, name))) {
-            this.stopped = true;
-            return;
-          }
-        }
-        return;
-    }
+      },
+    };
+    return performFault(injected, name, target, handle);
   }
 
   private handle(name: string, line: string): Promise<void> {
@@ -339,9 +314,9 @@ export class Pop3Session {
   }
 
   private async send(reply: Buffer): Promise<void> {
-    const data = this.rewrite ? this.rewrite(reply) : reply;
-    if (!(await this.connection.write(data, this.command, this.budget, this.pace)))
-      this.stopped = true;
+    const { budget, pace, rewrite } = this.effects;
+    const data = rewrite ? rewrite(reply) : reply;
+    if (!(await this.connection.write(data, this.command, budget, pace))) this.stopped = true;
   }
 
   /** Graceful end of the session: FIN after the last reply. */

@@ -7,10 +7,10 @@ import type { CliIO } from '../../lambda/cli/io.js';
 import { main } from '../../lambda/cli/main.js';
 import { parseConfig } from '../../lambda/config/parse.js';
 import { runMailbox } from '../../lambda/engine/run.js';
-import { type LogRecord, memoryLog } from '../../lambda/log.js';
 import { openSecretStore } from '../../lambda/secrets/open-secrets.js';
 import { createLocalStore } from '../../lambda/stores/local-store.js';
 import { describeWithDovecot } from '../helpers/dovecot-suite.js';
+import { type LogRecord, memoryLog } from '../helpers/memory-log.js';
 import {
   type AuthDocument,
   configDocument,

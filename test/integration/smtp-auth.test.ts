@@ -6,8 +6,8 @@ import { xoauth2InitialResponse } from '../../lambda/actions/smtp-xoauth2.js';
 import type { AccessTokenProvider, Credentials } from '../../lambda/auth/credentials.js';
 import type { Security } from '../../lambda/config/schema.js';
 import { hasCode, PopfwdError } from '../../lambda/errors.js';
-import { type LogRecord, memoryLog } from '../../lambda/log.js';
 import { MAILBOX, metaFor, NOW, replyAction } from '../helpers/compose-fixtures.js';
+import { type LogRecord, memoryLog } from '../helpers/memory-log.js';
 import {
   type SmtpTestServer,
   type SmtpTestServerOptions,

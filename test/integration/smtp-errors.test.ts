@@ -8,7 +8,6 @@ import { stopsSending } from '../../lambda/actions/send-errors.js';
 import { createSmtpMailer } from '../../lambda/actions/smtp-mailer.js';
 import type { Security } from '../../lambda/config/schema.js';
 import { isPopfwdError, type PopfwdError } from '../../lambda/errors.js';
-import { memoryLog } from '../../lambda/log.js';
 import {
   archiveOf,
   forwardAction,
@@ -18,6 +17,7 @@ import {
   replyAction,
   sevenBitOriginal,
 } from '../helpers/compose-fixtures.js';
+import { memoryLog } from '../helpers/memory-log.js';
 import {
   type SmtpTestServer,
   type SmtpTestServerOptions,

@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { composeForward } from '../../lambda/actions/compose-forward.js';
 import type { Mailer } from '../../lambda/actions/mailer.js';
 import { createSmtpMailer } from '../../lambda/actions/smtp-mailer.js';
-import { memoryLog } from '../../lambda/log.js';
 import {
   archiveOf,
   binaryOriginal,
@@ -14,6 +13,7 @@ import {
   NOW,
   sevenBitOriginal,
 } from '../helpers/compose-fixtures.js';
+import { memoryLog } from '../helpers/memory-log.js';
 import { decodedBody, header, headers, parseEntity, parts } from '../helpers/mime-bytes.js';
 import { type SmtpTestServer, startSmtpTestServer, TEST_CA } from '../helpers/smtp-test-server.js';
 

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { composeReply } from '../../lambda/actions/compose-reply.js';
 import type { Mailer } from '../../lambda/actions/mailer.js';
 import { createSmtpMailer } from '../../lambda/actions/smtp-mailer.js';
-import { memoryLog } from '../../lambda/log.js';
 import { MAILBOX, metaFor, NOW, replyAction, vacationAction } from '../helpers/compose-fixtures.js';
+import { memoryLog } from '../helpers/memory-log.js';
 import { header, parseEntity } from '../helpers/mime-bytes.js';
 import { type SmtpTestServer, startSmtpTestServer, TEST_CA } from '../helpers/smtp-test-server.js';
 

@@ -4,8 +4,9 @@ import type { LoginCheck } from '../../lambda/auth/verify-login.js';
 import { verifyMailboxLogin } from '../../lambda/auth/verify-mailbox-login.js';
 import type { MailboxConfig } from '../../lambda/config/schema.js';
 import { PopfwdError } from '../../lambda/errors.js';
-import { fault, type Pop3Server, startPop3Server } from '../../lambda/sandbox/pop3-server.js';
+import { type Pop3Server, startPop3Server } from '../../lambda/sandbox/pop3-server.js';
 import { freePort } from '../helpers/free-port.js';
+import { fault } from '../helpers/pop3-faults.js';
 import {
   type SmtpTestServer,
   type SmtpTestServerOptions,

@@ -1,4 +1,5 @@
-import { fault, type Pop3CommandHook } from '../../../lambda/sandbox/pop3-server.js';
+import type { Pop3CommandHook } from '../../../lambda/sandbox/pop3-server.js';
+import { fault } from '../pop3-faults.js';
 
 /**
  * A server that breaks RFC 1939's UIDL rules: `rename` replaces every UIDL the sandbox server

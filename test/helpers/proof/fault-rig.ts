@@ -5,7 +5,6 @@ import { parseConfig } from '../../../lambda/config/parse.js';
 import type { ConfigInput } from '../../../lambda/config/schema.js';
 import { runMailbox } from '../../../lambda/engine/run.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
-import { type LogRecord, memoryLog } from '../../../lambda/log.js';
 import { RUN_METRICS } from '../../../lambda/observability/metric-names.js';
 import type { MetricsSink } from '../../../lambda/observability/run-metrics.js';
 import {
@@ -19,6 +18,7 @@ import type { BlobStore } from '../../../lambda/stores/blob-store.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
 import { dovecotWireBody } from '../dovecot.js';
 import { lambdaContext } from '../lambda-context.js';
+import { type LogRecord, memoryLog } from '../memory-log.js';
 import { memorySecrets } from '../memory-secrets.js';
 import {
   type SmtpTestServer,

@@ -11,8 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isPopfwdError } from '../../../lambda/errors.js';
 import { Pop3Client, Pop3State } from '../../../lambda/pop3/client.js';
 import { TLS_PROBE_AFTER_MS } from '../../../lambda/pop3/tls-hints.js';
-import { fault } from '../../../lambda/sandbox/pop3-faults.js';
 import { type Pop3ServerOptions, startPop3Server } from '../../../lambda/sandbox/pop3-server.js';
+import { fault } from '../../helpers/pop3-faults.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createWatchCommand } from '../../../lambda/cli/commands/watch.js';
 import type { CliIO } from '../../../lambda/cli/io.js';
-import { fixedClock } from '../../../lambda/clock.js';
-import { fault } from '../../../lambda/sandbox/pop3-faults.js';
+import { fixedClock } from '../../helpers/fixed-clock.js';
 import { freePort } from '../../helpers/free-port.js';
+import { fault } from '../../helpers/pop3-faults.js';
 import { type Engine, mails, PASSWORD, rulesYaml, useEngine } from '../engine/engine-fixture.js';
 
 const MINUTE = 60_000;

@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { createWatchCommand } from '../../../lambda/cli/commands/watch.js';
 import type { CliIO } from '../../../lambda/cli/io.js';
 import { localTimestamp } from '../../../lambda/cli/timestamp.js';
-import { fixedClock } from '../../../lambda/clock.js';
+import { fixedClock } from '../../helpers/fixed-clock.js';
 import { type Engine, mails, PASSWORD, useEngine } from '../engine/engine-fixture.js';
 
 const MINUTE = 60_000;

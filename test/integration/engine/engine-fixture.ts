@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
 import { parse } from 'yaml';
-import { fixedClock } from '../../../lambda/clock.js';
 import { parseConfig } from '../../../lambda/config/parse.js';
 import type { Config } from '../../../lambda/config/schema.js';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
@@ -19,15 +18,16 @@ import { decodeRecord, type MessageRecord } from '../../../lambda/engine/message
 import { runMailbox } from '../../../lambda/engine/run.js';
 import type { RunOptions } from '../../../lambda/engine/run-options.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
-import { memoryLog } from '../../../lambda/log.js';
 import {
   type Pop3Message,
   type Pop3Server,
   type Pop3ServerOptions,
   startPop3Server,
 } from '../../../lambda/sandbox/pop3-server.js';
-import { type CountingStore, countingStore } from '../../../lambda/stores/counting-store.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
+import { type CountingStore, countingStore } from '../../helpers/counting-store.js';
+import { fixedClock } from '../../helpers/fixed-clock.js';
+import { memoryLog } from '../../helpers/memory-log.js';
 import { memorySecrets } from '../../helpers/memory-secrets.js';
 import {
   type SmtpTestServer,

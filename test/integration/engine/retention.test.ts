@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fault, type Pop3CommandInfo } from '../../../lambda/sandbox/pop3-server.js';
+import type { Pop3CommandInfo } from '../../../lambda/sandbox/pop3-server.js';
+import { fault } from '../../helpers/pop3-faults.js';
 import {
   DAY_MS,
   type Engine,

@@ -7,16 +7,15 @@ import { runMailbox } from '../../../lambda/engine/run.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
 import { silentLog } from '../../../lambda/log.js';
 import {
-  fault,
   type Pop3Faults,
   type Pop3Server,
-  split,
   startPop3Server,
 } from '../../../lambda/sandbox/pop3-server.js';
 import { openSecretStore } from '../../../lambda/secrets/open-secrets.js';
 import { createHandler } from '../../../lambda/shell/create-handler.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
 import { lambdaContext } from '../../helpers/lambda-context.js';
+import { fault, split } from '../../helpers/pop3-faults.js';
 import { auditArchive } from '../../helpers/proof/archive-audit.js';
 import { bundlePopfwd, type PopfwdBundle } from '../../helpers/proof/popfwd-bundle.js';
 import { proofConfig, writeProofConfig } from '../../helpers/proof/proof-config.js';

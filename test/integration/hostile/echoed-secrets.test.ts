@@ -4,18 +4,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../lambda/config/parse.js';
 import { runMailbox } from '../../../lambda/engine/run.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
-import { type LogRecord, memoryLog } from '../../../lambda/log.js';
 import { plainPayload, xoauth2Payload } from '../../../lambda/pop3/sasl.js';
 import { REDACTED } from '../../../lambda/redact/redactor.js';
 import {
-  fault,
   type Pop3CommandHook,
   type Pop3ServerOptions,
   startPop3Server,
 } from '../../../lambda/sandbox/pop3-server.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
 import { runCli } from '../../helpers/cli.js';
+import { type LogRecord, memoryLog } from '../../helpers/memory-log.js';
 import { memorySecrets } from '../../helpers/memory-secrets.js';
+import { fault } from '../../helpers/pop3-faults.js';
 import { proofConfig, writeProofConfig } from '../../helpers/proof/proof-config.js';
 import { proofMessages } from '../../helpers/proof/proof-mail.js';
 import { scratchDir } from '../../helpers/proof/scratch-dir.js';

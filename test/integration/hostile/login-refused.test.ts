@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { PopfwdError } from '../../../lambda/errors.js';
 import { runMetrics } from '../../../lambda/observability/run-metrics.js';
-import { fault, type Pop3CommandInfo } from '../../../lambda/sandbox/pop3-server.js';
+import type { Pop3CommandInfo } from '../../../lambda/sandbox/pop3-server.js';
 import { runCli } from '../../helpers/cli.js';
+import { fault } from '../../helpers/pop3-faults.js';
 import { type Engine, mails, PASSWORD, useEngine } from '../engine/engine-fixture.js';
 
 /**

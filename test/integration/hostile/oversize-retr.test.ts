@@ -2,8 +2,9 @@ import { readdir } from 'node:fs/promises';
 import { pipeline, Transform } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { PopfwdError } from '../../../lambda/errors.js';
-import { fault, type Pop3CommandInfo } from '../../../lambda/sandbox/pop3-server.js';
+import type { Pop3CommandInfo } from '../../../lambda/sandbox/pop3-server.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
+import { fault } from '../../helpers/pop3-faults.js';
 import {
   type Engine,
   expectSameBytes,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fault, type Pop3CommandInfo } from '../../../lambda/sandbox/pop3-server.js';
+import type { Pop3CommandInfo } from '../../../lambda/sandbox/pop3-server.js';
 import { naiveRetrieveAll } from '../../helpers/naive-pop3.js';
+import { fault } from '../../helpers/pop3-faults.js';
 import {
   expectSameBytes,
   layout,

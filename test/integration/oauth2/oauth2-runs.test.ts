@@ -7,7 +7,6 @@ import type { Config } from '../../../lambda/config/schema.js';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
 import { runMailbox } from '../../../lambda/engine/run.js';
 import type { PopfwdError } from '../../../lambda/errors.js';
-import { type LogRecord, memoryLog } from '../../../lambda/log.js';
 import type { MetricsSink } from '../../../lambda/observability/run-metrics.js';
 import { openSecretStore } from '../../../lambda/secrets/open-secrets.js';
 import { createHandler } from '../../../lambda/shell/create-handler.js';
@@ -15,6 +14,7 @@ import { createLocalStore } from '../../../lambda/stores/local-store.js';
 import { dovecotWireBody } from '../../helpers/dovecot.js';
 import { describeWithDovecot } from '../../helpers/dovecot-suite.js';
 import { lambdaContext } from '../../helpers/lambda-context.js';
+import { type LogRecord, memoryLog } from '../../helpers/memory-log.js';
 import {
   configDocument,
   FORWARD_TO,

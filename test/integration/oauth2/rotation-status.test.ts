@@ -8,11 +8,11 @@ import type { Config } from '../../../lambda/config/schema.js';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
 import { runMailbox } from '../../../lambda/engine/run.js';
 import type { StatusReport } from '../../../lambda/engine/status-report.js';
-import { memoryLog } from '../../../lambda/log.js';
 import { openSecretStore } from '../../../lambda/secrets/open-secrets.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
 import { runCli } from '../../helpers/cli.js';
 import { describeWithDovecot } from '../../helpers/dovecot-suite.js';
+import { memoryLog } from '../../helpers/memory-log.js';
 import {
   configDocument,
   MAILBOX_USER,

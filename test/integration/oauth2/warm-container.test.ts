@@ -8,12 +8,12 @@ import type { Clock } from '../../../lambda/clock.js';
 import { parseConfig } from '../../../lambda/config/parse.js';
 import { runMailbox } from '../../../lambda/engine/run.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
-import { type LogRecord, memoryLog } from '../../../lambda/log.js';
 import { openInvocationSecrets } from '../../../lambda/shell/aws-adapters.js';
 import { createHandler, type ScheduledHandler } from '../../../lambda/shell/create-handler.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
 import { describeWithDovecot } from '../../helpers/dovecot-suite.js';
 import { lambdaContext } from '../../helpers/lambda-context.js';
+import { type LogRecord, memoryLog } from '../../helpers/memory-log.js';
 import {
   configDocument,
   FORWARD_TO,

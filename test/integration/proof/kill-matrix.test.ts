@@ -1,12 +1,12 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CRASH_POINTS, type CrashPoint } from '../../../lambda/crash-points.js';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
 import { decodeRecord } from '../../../lambda/engine/message-record.js';
 import { IN_DOUBT_REASON } from '../../../lambda/engine/state-rebuild.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
+import { CRASH_POINTS, type CrashPoint } from '../../../lambda/test-hooks/crash-points.js';
 import { runCli } from '../../helpers/cli.js';
 import { type DovecotInstance, startDovecot } from '../../helpers/dovecot.js';
 import { describeWithDovecot } from '../../helpers/dovecot-suite.js';
@@ -23,10 +23,10 @@ import { type SmtpTestServer, startSmtpTestServer } from '../../helpers/smtp-tes
 
 /**
  * The kill-anywhere matrix (nothing is lost; each send happens once): a `popfwd run` child
- * process is killed with SIGKILL at each crash point of lambda/crash-points.ts, then popfwd runs
- * again until the mailbox is empty and nothing is pending. Real Dovecot, retention delete, a
- * forward rule and vacation on; the expected bytes come from an independent reader before popfwd
- * starts.
+ * process is killed with SIGKILL at each crash point of lambda/test-hooks/crash-points.ts, then
+ * popfwd runs again until the mailbox is empty and nothing is pending. Real Dovecot, retention
+ * delete, a forward rule and vacation on; the expected bytes come from an independent reader
+ * before popfwd starts.
  *
  * The rebuild row first loses state.json (a run killed before its third send, then the file
  * deleted): the next run rebuilds it from the records and is killed right after saving it. Sends

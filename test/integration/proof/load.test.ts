@@ -6,7 +6,7 @@ import { runMailbox } from '../../../lambda/engine/run.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
 import { silentLog } from '../../../lambda/log.js';
 import { type Pop3Server, startPop3Server } from '../../../lambda/sandbox/pop3-server.js';
-import { type CountingStore, countingStore } from '../../../lambda/stores/counting-store.js';
+import { type CountingStore, countingStore } from '../../helpers/counting-store.js';
 import { memorySecrets } from '../../helpers/memory-secrets.js';
 import { memoryStore } from '../../helpers/memory-store.js';
 import { proofConfig } from '../../helpers/proof/proof-config.js';

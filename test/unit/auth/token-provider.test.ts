@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { createAccessTokenCache } from '../../../lambda/auth/access-token-cache.js';
 import type { OAuth2Client, TokenSet } from '../../../lambda/auth/oauth2-client.js';
 import { createOAuth2TokenProvider } from '../../../lambda/auth/token-provider.js';
-import { fixedClock } from '../../../lambda/clock.js';
 import { PopfwdError } from '../../../lambda/errors.js';
 import { silentLog } from '../../../lambda/log.js';
 import type { SecretStore } from '../../../lambda/secrets/secret-store.js';
+import { fixedClock } from '../../helpers/fixed-clock.js';
 import { memorySecrets } from '../../helpers/memory-secrets.js';
 
 const ref = { ssm: '/popfwd/alice/refresh-token' };
@@ -295,7 +295,7 @@ describe('createOAuth2TokenProvider with the process access token cache', () => 
     const provider = run();
     expect((await provider.getAccessToken()).token).toBe('at-1');
 
-    // Act: what login.ts and smtp-xoauth2.ts do after a rejection
+    // Act: what pop3/commands/auth.ts and smtp-xoauth2.ts do after a rejection
     const renewed = await provider.getAccessToken({ renew: true });
 
     // Assess

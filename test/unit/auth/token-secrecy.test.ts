@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOAuth2Client } from '../../../lambda/auth/oauth2-client.js';
 import { createOAuth2TokenProvider } from '../../../lambda/auth/token-provider.js';
-import { fixedClock } from '../../../lambda/clock.js';
 import { OUTLOOK_SCOPES } from '../../../lambda/config/schema.js';
-import { memoryLog } from '../../../lambda/log.js';
 import { recordingSleep } from '../../helpers/fake-sleep.js';
+import { fixedClock } from '../../helpers/fixed-clock.js';
+import { memoryLog } from '../../helpers/memory-log.js';
 import { memorySecrets } from '../../helpers/memory-secrets.js';
 import { aadError, startTokenEndpoint, type TokenEndpoint } from '../../helpers/token-endpoint.js';
 

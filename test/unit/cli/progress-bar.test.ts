@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ProgressBar, type ProgressOutput } from '../../../lambda/cli/progress-bar.js';
 import { formatEta } from '../../../lambda/cli/smoothed-rate.js';
-import { fixedClock } from '../../../lambda/clock.js';
 import type { RunProgress } from '../../../lambda/engine/run-options.js';
+import { fixedClock } from '../../helpers/fixed-clock.js';
 
 const CLEAR = '\r\x1b[2K';
 const MiB = 1024 * 1024;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fixedClock } from '../../../lambda/clock.js';
 import { armCutoff, runBudget } from '../../../lambda/engine/run-budget.js';
 import { SEND_RESERVE_MS } from '../../../lambda/engine/send-policy.js';
+import { fixedClock } from '../../helpers/fixed-clock.js';
 
 describe('runBudget', () => {
   it('orders the stops: fetch, then sends, then the cutoff, then the deadline', () => {

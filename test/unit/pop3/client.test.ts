@@ -3,15 +3,14 @@ import { text } from 'node:stream/consumers';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Credentials } from '../../../lambda/auth/credentials.js';
 import { PopfwdError } from '../../../lambda/errors.js';
-import { type LogRecord, memoryLog } from '../../../lambda/log.js';
 import { Pop3Client, type Pop3ClientOptions } from '../../../lambda/pop3/client.js';
 import {
-  fault,
   type Pop3Server,
   type Pop3ServerOptions,
-  split,
   startPop3Server,
 } from '../../../lambda/sandbox/pop3-server.js';
+import { type LogRecord, memoryLog } from '../../helpers/memory-log.js';
+import { fault, split } from '../../helpers/pop3-faults.js';
 
 const tls = {
   key: readFileSync(new URL('../../fixtures/tls/server-key.pem', import.meta.url)),

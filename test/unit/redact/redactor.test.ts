@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PopfwdError } from '../../../lambda/errors.js';
-import { memoryLog } from '../../../lambda/log.js';
 import { plainPayload, xoauth2Payload } from '../../../lambda/pop3/sasl.js';
 import { redactingLog } from '../../../lambda/redact/redacting-log.js';
 import { REDACTED, Redactor } from '../../../lambda/redact/redactor.js';
+import { memoryLog } from '../../helpers/memory-log.js';
 import { findLeaks } from '../../helpers/secret-scan.js';
 
 const USER = 'alice@example.test';

@@ -1,11 +1,7 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import {
-  fault,
-  type Pop3CommandInfo,
-  type ReplySplitter,
-  split,
-} from '../../../lambda/sandbox/pop3-server.js';
+import type { Pop3CommandInfo, ReplySplitter } from '../../../lambda/sandbox/pop3-server.js';
+import { fault, split } from '../../helpers/pop3-faults.js';
 import { ALICE, useSandbox } from './server-fixture.js';
 
 const RETR_2 = '+OK 42 octets\r\nSubject: two\r\n\r\n..leading dot\r\n..\r\n...\r\nend\r\n.\r\n';

@@ -1,16 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createAccessTokenCache } from '../../../lambda/auth/access-token-cache.js';
-import { fixedClock } from '../../../lambda/clock.js';
 import { parseConfig } from '../../../lambda/config/parse.js';
 import type { Config } from '../../../lambda/config/schema.js';
 import type { RunOptions } from '../../../lambda/engine/run-options.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
 import { PopfwdError } from '../../../lambda/errors.js';
-import { type LogRecord, memoryLog } from '../../../lambda/log.js';
 import type { SecretStore } from '../../../lambda/secrets/secret-store.js';
 import { createHandler } from '../../../lambda/shell/create-handler.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
+import { fixedClock } from '../../helpers/fixed-clock.js';
 import { lambdaContext } from '../../helpers/lambda-context.js';
+import { type LogRecord, memoryLog } from '../../helpers/memory-log.js';
 import { runSummary } from '../../helpers/run-summary.js';
 import { dump, findLeaks } from '../../helpers/secret-scan.js';
 

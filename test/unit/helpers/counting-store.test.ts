@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countingStore } from '../../../lambda/stores/counting-store.js';
 import { createS3Store } from '../../../lambda/stores/s3-store.js';
+import { countingStore } from '../../helpers/counting-store.js';
 import { createS3Fake } from '../../helpers/s3-fake.js';
 import { collectKeys, sourceOf } from '../../helpers/streams.js';
 

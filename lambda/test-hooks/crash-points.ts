@@ -1,7 +1,10 @@
 /**
- * Crash points for the kill-anywhere tests: with `POPFWD_CRASH_AT=<point>[:<n>]` the process kills
- * itself with SIGKILL the n-th time (default 1st) it reaches that point — no cleanup, no flush,
- * exactly like a Lambda timeout or a power cut. Unset (always, outside tests), this does nothing.
+ * A test hook that ships: the crash points of the kill-matrix tests
+ * (test/integration/proof/kill-matrix.test.ts, test/integration/hostile/stale-temp-files.test.ts).
+ * With `POPFWD_CRASH_AT=<point>[:<n>]` the process kills itself with SIGKILL the n-th time
+ * (default 1st) it reaches that point — no cleanup, no flush, exactly like a Lambda timeout or a
+ * power cut. It ships because those tests kill the popfwd that is released (the bundled CLI), not
+ * a test build. Unset (always, outside tests), this does nothing.
  */
 export const CRASH_POINTS = [
   /** A message's bytes are all received; the archive file is not yet in place. */

@@ -1,4 +1,4 @@
-import type { BlobStore } from './blob-store.js';
+import type { BlobStore } from '../../lambda/stores/blob-store.js';
 
 export const BLOB_STORE_METHODS = [
   'create',

@@ -1,11 +1,25 @@
-import type { Credentials } from '../auth/credentials.js';
-import { hasCode, PopfwdError } from '../errors.js';
-import type { SaslChannel } from './client.js';
-import { buildCommand, buildSaslResponse } from './command.js';
-import { errorForReply } from './errors.js';
-import { POP3_LIMITS } from './limits.js';
-import { decodeXoauth2Challenge, plainPayload, xoauth2Payload } from './sasl.js';
-import { printable } from './server-text.js';
+import type { Credentials } from '../../auth/credentials.js';
+import { hasCode, PopfwdError } from '../../errors.js';
+import type { Log } from '../../log.js';
+import type { Capabilities } from '../capabilities.js';
+import { buildCommand, buildSaslResponse, type WireCommand } from '../command.js';
+import { errorForReply } from '../errors.js';
+import { POP3_LIMITS } from '../limits.js';
+import type { SaslReply } from '../requests.js';
+import { decodeXoauth2Challenge, plainPayload, xoauth2Payload } from '../sasl.js';
+import { printable } from '../server-text.js';
+
+/**
+ * Logging in, in AUTHORIZATION: USER/PASS (RFC 1939) and SASL (RFC 5034) PLAIN for a password,
+ * SASL XOAUTH2 for an OAuth2 access token. What follows a login (CAPA, UTF8, STAT) is login.ts.
+ */
+
+/** What the login code needs from a session: one SASL step at a time. */
+export interface SaslChannel {
+  readonly capabilities: Capabilities;
+  exchange(command: WireCommand): Promise<SaslReply>;
+  readonly log: Log;
+}
 
 /**
  * One SASL exchange (RFC 5034). `payload` goes on the AUTH line when `inline`, else after the
