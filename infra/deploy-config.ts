@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
+import type { Config, SecretRef } from '../lambda/config/config-schema.js';
 import type { ConfigIssue } from '../lambda/config/issues.js';
 import { configFileError, parseConfigText } from '../lambda/config/load.js';
 import { configError, parseConfig } from '../lambda/config/parse.js';
-import type { Config, SecretRef } from '../lambda/config/schema.js';
 import { mailboxLayout } from '../lambda/engine/layout.js';
 
 /** An SSM SecureString the function uses; created outside CloudFormation (see README, Deploy). */

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
+import type { Config } from '../config/config-schema.js';
 import { resolveConfigPaths } from '../config/load.js';
 import { parseConfig } from '../config/parse.js';
-import type { Config } from '../config/schema.js';
 
 /** A setting whose value is not what popfwd would use without it. */
 export interface ChangedSetting {

@@ -1,4 +1,4 @@
-import type { Config, Retention } from '../config/schema.js';
+import type { Config, Retention } from '../config/config-schema.js';
 import { formatBytes, formatDuration } from '../config/units.js';
 import { describeRule } from '../rules/describe.js';
 import { describeSecretRef } from '../secrets/secret-store.js';

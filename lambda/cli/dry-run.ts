@@ -1,4 +1,4 @@
-import type { Config } from '../config/schema.js';
+import type { Config } from '../config/config-schema.js';
 import { formatBytes } from '../config/units.js';
 import { type DryRunReport, dryRunMailbox } from '../engine/dry-run.js';
 import type { LogLevel } from '../log.js';

@@ -6,8 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { PopfwdError } from '../errors.js';
+import type { Config, SecretRef } from './config-schema.js';
 import { configError, type LoadedConfig, parseConfig } from './parse.js';
-import type { Config, SecretRef } from './schema.js';
 
 /** Parses YAML or JSON text (JSON is YAML); syntax errors name the line. */
 export const parseConfigText = (text: string, source: string): unknown => {

@@ -3,7 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Credentials } from '../auth/credentials.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
-import type { Security } from '../config/schema.js';
+import type { Security } from '../config/config-schema.js';
 import { crashPoint } from '../crash-points.js';
 import { type ErrorCode, hasCode, PopfwdError } from '../errors.js';
 import { type Log, silentLog } from '../log.js';

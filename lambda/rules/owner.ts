@@ -1,4 +1,4 @@
-import type { Config } from '../config/schema.js';
+import type { Config } from '../config/config-schema.js';
 import type { MailAddress, MessageMeta } from '../mail/message-meta.js';
 
 /** The mailbox owner's addresses: mail to any of them is mail to the owner. */

@@ -1,4 +1,4 @@
-import type { Config } from '../../config/schema.js';
+import type { Config } from '../../config/config-schema.js';
 import { parseDuration } from '../../config/units.js';
 import { PopfwdError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';

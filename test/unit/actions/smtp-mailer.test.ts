@@ -8,7 +8,7 @@ import {
 import { XOAUTH2_HANDLER_NAME } from '../../../lambda/actions/smtp-xoauth2.js';
 import type { Credentials } from '../../../lambda/auth/credentials.js';
 import { fixedClock } from '../../../lambda/clock.js';
-import type { Security } from '../../../lambda/config/schema.js';
+import type { Security } from '../../../lambda/config/config-schema.js';
 import { silentLog } from '../../../lambda/log.js';
 import { TLS_PATHS } from '../../helpers/tls-fixtures.js';
 

@@ -6,7 +6,7 @@ import {
 } from '../../../lambda/auth/oauth2-client.js';
 import type { FetchFn } from '../../../lambda/auth/token-transport.js';
 import { fixedClock } from '../../../lambda/clock.js';
-import { OUTLOOK_SCOPES } from '../../../lambda/config/schema.js';
+import { OUTLOOK_SCOPES } from '../../../lambda/config/config-schema.js';
 import type { PopfwdError } from '../../../lambda/errors.js';
 import { recordingSleep } from '../../helpers/fake-sleep.js';
 import { aadError, startTokenEndpoint, type TokenEndpoint } from '../../helpers/token-endpoint.js';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOAuth2Client } from '../../../lambda/auth/oauth2-client.js';
 import { createOAuth2TokenProvider } from '../../../lambda/auth/token-provider.js';
 import { fixedClock } from '../../../lambda/clock.js';
-import { OUTLOOK_SCOPES } from '../../../lambda/config/schema.js';
+import { OUTLOOK_SCOPES } from '../../../lambda/config/config-schema.js';
 import { memoryLog } from '../../../lambda/log.js';
 import { recordingSleep } from '../../helpers/fake-sleep.js';
 import { memorySecrets } from '../../helpers/memory-secrets.js';

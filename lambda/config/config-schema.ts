@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { rulesSchema } from '../rules/schema.js';
+import { rulesSchema } from '../rules/rule-schema.js';
 import { durationSchema, sizeSchema } from './unit-schemas.js';
 
 /**
