@@ -7,10 +7,10 @@
  */
 import * as z from 'zod';
 import { configSchema } from '../lambda/config/config-schema.js';
-import { durationSchema, sizeSchema } from '../lambda/config/unit-schemas.js';
 import { conditionSchema, matchersSchema } from '../lambda/rules/condition-schema.js';
 import { RULE_LIMITS } from '../lambda/rules/limits.js';
 import { FORWARD_MODES, SIMPLE_ACTIONS } from '../lambda/rules/rule-schema.js';
+import { durationSchema, sizeSchema } from '../lambda/unit-schemas.js';
 
 type JsonSchema = z.core.JSONSchema.BaseSchema;
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { rulesSchema } from '../rules/rule-schema.js';
-import { durationSchema, sizeSchema } from './unit-schemas.js';
+import type { VacationConfig } from '../rules/vacation-config.js';
+import { durationSchema, sizeSchema } from '../unit-schemas.js';
 
 /**
  * The configuration file (YAML or JSON), as README.md shows it. Secrets are references, never
@@ -194,6 +195,7 @@ export const limitsSchema = z.strictObject({
 });
 export type LimitsConfig = z.output<typeof limitsSchema>;
 
+/** The rules read this block through their own type (rules/vacation-config.ts), checked here. */
 export const vacationSchema = z.strictObject({
   enabled: z.boolean().default(false),
   from: dateValue.optional(),
@@ -203,8 +205,7 @@ export const vacationSchema = z.strictObject({
   days: z.number().int().min(1).max(365).default(7),
   /** Other addresses of yours: mail to them counts as addressed to you. */
   addresses: z.array(emailAddress).default([]),
-});
-export type VacationConfig = z.output<typeof vacationSchema>;
+}) satisfies z.ZodType<VacationConfig>;
 
 export const configSchema = z.strictObject({
   mailbox: mailboxSchema,

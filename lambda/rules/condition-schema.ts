@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { sizeSchema } from '../config/unit-schemas.js';
+import { sizeSchema } from '../unit-schemas.js';
 import { RULE_LIMITS } from './limits.js';
 import { regexProblem, type TextMatcher } from './pattern.js';
 

@@ -1,4 +1,4 @@
-import { formatBytes } from '../config/units.js';
+import { formatBytes } from '../units.js';
 import type { Condition } from './condition-schema.js';
 import type { TextMatcher } from './pattern.js';
 import type { SendAction } from './plan.js';

@@ -1,4 +1,3 @@
-import type { VacationConfig } from '../config/config-schema.js';
 import type { BodyFacts, MessageMeta } from '../mail/message-meta.js';
 import { autoReplyDecision } from './auto-reply-policy.js';
 import { type EvaluationBudget, evaluationBudget, isBudgetError } from './budget.js';
@@ -9,6 +8,7 @@ import { type Owner, ownerKeys } from './owner.js';
 import type { ForwardMode, MessagePlan, PlanNote, SendAction, VacationAction } from './plan.js';
 import type { RuleAction, RuleConfig } from './rule-schema.js';
 import { renderBody, renderSubject, type TemplateValues, templateValues } from './template.js';
+import type { VacationConfig } from './vacation-config.js';
 import { vacationWindowReason } from './vacation-window.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Config } from '../../config/config-schema.js';
-import { parseDuration } from '../../config/units.js';
 import { PopfwdError } from '../../errors.js';
+import { parseDuration } from '../../units.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
 import { loadCommandConfig } from '../config-location.js';
