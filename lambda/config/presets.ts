@@ -2,6 +2,8 @@
  * Presets fill in a provider's servers and login method; explicit fields in the config win.
  * Applied to the raw document before validation, so errors still name the user's fields.
  */
+import { isRecord } from '../is-record.js';
+
 interface Preset {
   readonly pop3: Readonly<Record<string, unknown>>;
   readonly smtp: Readonly<Record<string, unknown>>;
@@ -24,9 +26,6 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
       'logins for Outlook.com on 2024-09-16 — use preset: outlook with auth.method: oauth2',
   },
 };
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Returns the document with the preset merged under the explicit mailbox fields, plus warnings. */
 export const applyPreset = (raw: unknown): { document: unknown; warnings: string[] } => {
