@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { rulesSchema } from '../rules/rule-schema.js';
 import type { VacationConfig } from '../rules/vacation-config.js';
 import { durationSchema, sizeSchema } from '../unit-schemas.js';
+import { PRESET_NAMES } from './presets.js';
 
 /**
  * The configuration file (YAML or JSON), as README.md shows it. Secrets are references, never
@@ -140,11 +141,9 @@ export const retentionSchema = z.union(
 );
 export type Retention = z.output<typeof retentionSchema>;
 
-const PRESETS = ['outlook', 'hotmail-2010'] as const;
-
 export const mailboxSchema = z.strictObject({
   address: emailAddress,
-  preset: z.enum(PRESETS, { error: `expected one of: ${PRESETS.join(', ')}` }).optional(),
+  preset: z.enum(PRESET_NAMES, { error: `expected one of: ${PRESET_NAMES.join(', ')}` }).optional(),
   pop3: pop3Schema,
   smtp: smtpSchema.optional(),
   /** Extra trusted CA (PEM), for self-hosted servers and tests. System CAs stay trusted. */
