@@ -15,7 +15,11 @@ export interface SecretParameter {
   readonly writable: boolean;
 }
 
-/** One mailbox's config, validated for the Lambda; the input of a MailForwarder. */
+/**
+ * One mailbox's config file as the CDK app sees it at synth, validated for the Lambda; the input
+ * of a MailForwarder. Its `document` is what the bundle carries: the Lambda reads it back at run
+ * time as the embedded config (lambda/deploy/embedded-config.ts).
+ */
 export interface DeployConfig {
   /** The config file, for messages. */
   readonly source: string;
