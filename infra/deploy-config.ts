@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Config, SecretRef } from '../lambda/config/config-schema.js';
 import type { ConfigIssue } from '../lambda/config/issues.js';
-import { configFileError, parseConfigText } from '../lambda/config/load.js';
+import { readConfigDocument } from '../lambda/config/load.js';
 import { configError, parseConfig } from '../lambda/config/parse.js';
 import { mailboxLayout } from '../lambda/engine/layout.js';
 
@@ -103,16 +102,9 @@ export const deployConfig = (document: unknown, source: string): DeployConfig =>
   };
 };
 
-/** Reads and validates a config file (YAML or JSON) at synth. */
-export const readDeployConfig = (path: string): DeployConfig => {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw configFileError(path, cause);
-  }
-  return deployConfig(parseConfigText(text, path), path);
-};
+/** Reads a config file (YAML or JSON) as the CLI does, and validates it for the Lambda. */
+export const readDeployConfig = (path: string): DeployConfig =>
+  deployConfig(readConfigDocument(path), path);
 
 /** Where this mailbox's raw mail lives in the bucket: the engine's layout under the prefix. */
 export const rawMailKeyPrefix = (config: Pick<DeployConfig, 'prefix' | 'address'>): string =>
