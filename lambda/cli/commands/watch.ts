@@ -13,9 +13,9 @@ import { executeRun } from '../execute-run.js';
 import { EXIT, type ExitCode, exitCodeFor, exitHint, worstExitCode } from '../exit-codes.js';
 import { formatPoll } from '../format-poll.js';
 import { type CliIO, type Command, logLevelOf } from '../io.js';
+import { deadlineFlag } from '../option-spec.js';
 import { localTimestamp } from '../timestamp.js';
 import { nextPollDelay } from '../watch-backoff.js';
-import { deadlineFlag } from './run.js';
 
 const MIN_INTERVAL_MS = 10_000;
 
