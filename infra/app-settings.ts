@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { formatIssues } from '../lambda/config/issues.js';
 import { configError } from '../lambda/config/parse.js';
-import { parseDuration } from '../lambda/config/units.js';
+import { parseDuration } from '../lambda/units.js';
 
 /**
  * What the CDK app reads from its context: cdk.json, or `-c key=value` on the command line (where

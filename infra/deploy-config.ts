@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
+import type { Config, SecretRef } from '../lambda/config/config-schema.js';
 import type { ConfigIssue } from '../lambda/config/issues.js';
-import { configFileError, parseConfigText } from '../lambda/config/load.js';
+import { readConfigDocument } from '../lambda/config/load.js';
 import { configError, parseConfig } from '../lambda/config/parse.js';
-import type { Config, SecretRef } from '../lambda/config/schema.js';
 import { mailboxLayout } from '../lambda/engine/layout.js';
 
 /** An SSM SecureString the function uses; created outside CloudFormation (see README, Deploy). */
@@ -15,7 +14,11 @@ export interface SecretParameter {
   readonly writable: boolean;
 }
 
-/** One mailbox's config, validated for the Lambda; the input of a MailForwarder. */
+/**
+ * One mailbox's config file as the CDK app sees it at synth, validated for the Lambda; the input
+ * of a MailForwarder. Its `document` is what the bundle carries: the Lambda reads it back at run
+ * time as the embedded config (lambda/deploy/embedded-config.ts).
+ */
 export interface DeployConfig {
   /** The config file, for messages. */
   readonly source: string;
@@ -99,16 +102,9 @@ export const deployConfig = (document: unknown, source: string): DeployConfig =>
   };
 };
 
-/** Reads and validates a config file (YAML or JSON) at synth. */
-export const readDeployConfig = (path: string): DeployConfig => {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw configFileError(path, cause);
-  }
-  return deployConfig(parseConfigText(text, path), path);
-};
+/** Reads a config file (YAML or JSON) as the CLI does, and validates it for the Lambda. */
+export const readDeployConfig = (path: string): DeployConfig =>
+  deployConfig(readConfigDocument(path), path);
 
 /** Where this mailbox's raw mail lives in the bucket: the engine's layout under the prefix. */
 export const rawMailKeyPrefix = (config: Pick<DeployConfig, 'prefix' | 'address'>): string =>

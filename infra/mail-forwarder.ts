@@ -11,7 +11,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { embedConfig } from '../lambda/deploy/deployed-config.js';
+import { embedConfig } from '../lambda/deploy/embedded-config.js';
 import { ArchiveBucket } from './archive-bucket.js';
 import { type DeployConfig, rawMailKeyPrefix } from './deploy-config.js';
 import { MailboxMonitoring } from './mailbox-monitoring.js';

@@ -1,10 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { isRecord } from '../lambda/is-record.js';
 
 type Node = unknown;
-
-const isRecord = (value: Node): value is Record<string, Node> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const flatten = (node: Node): string => {
   if (typeof node === 'string') return node;

@@ -1,6 +1,6 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { createAccessTokenCache } from './auth/access-token-cache.js';
-import { readDeployedConfig } from './deploy/deployed-config.js';
+import { readEmbeddedConfig } from './deploy/embedded-config.js';
 import { runMailbox } from './engine/run.js';
 import { createLambdaLogger, powertoolsLog } from './observability/powertools-log.js';
 import { createRunMetrics } from './observability/powertools-metrics.js';
@@ -14,7 +14,7 @@ import { createHandler } from './shell/create-handler.js';
  * touched. The S3 client is built from the config's store (region and checksum settings live
  * there); secrets are read from SSM in the function's own region.
  */
-const { config } = readDeployedConfig();
+const { config } = readEmbeddedConfig();
 const logger = createLambdaLogger(config.mailbox.address);
 const ssmClient = new SSMClient({});
 

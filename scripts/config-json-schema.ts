@@ -6,11 +6,11 @@
  * checks the rest (regex syntax, cross-field rules) and names the field.
  */
 import * as z from 'zod';
-import { configSchema } from '../lambda/config/schema.js';
-import { durationSchema, sizeSchema } from '../lambda/config/unit-schemas.js';
+import { configSchema } from '../lambda/config/config-schema.js';
 import { conditionSchema, matchersSchema } from '../lambda/rules/condition-schema.js';
 import { RULE_LIMITS } from '../lambda/rules/limits.js';
-import { FORWARD_MODES, SIMPLE_ACTIONS } from '../lambda/rules/schema.js';
+import { FORWARD_MODES, SIMPLE_ACTIONS } from '../lambda/rules/rule-schema.js';
+import { durationSchema, sizeSchema } from '../lambda/unit-schemas.js';
 
 type JsonSchema = z.core.JSONSchema.BaseSchema;
 

@@ -11,7 +11,7 @@ import { App } from 'aws-cdk-lib';
 import { build, type Metafile } from 'esbuild';
 import { buildApp } from '../../infra/build-app.js';
 import { BUNDLE_ALIASES, CREATE_REQUIRE_BANNER } from '../../infra/mail-forwarder.js';
-import { embedConfig } from '../../lambda/deploy/deployed-config.js';
+import { embedConfig } from '../../lambda/deploy/embedded-config.js';
 
 /**
  * NodejsFunction's esbuild arguments for the MailForwarder's bundling props: runtime NODEJS_24_X

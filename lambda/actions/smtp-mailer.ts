@@ -1,7 +1,7 @@
 import nodemailer, { type SMTPPoolOptions } from 'nodemailer';
 import type { Credentials } from '../auth/credentials.js';
 import { type Clock, systemClock } from '../clock.js';
-import type { SmtpConfig } from '../config/schema.js';
+import type { SmtpConfig } from '../config/config-schema.js';
 import type { Log } from '../log.js';
 import { clientTlsOptions } from '../tls-options.js';
 import type { Mailer, OutgoingMail, SendResult } from './mailer.js';

@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '../clock.js';
-import type { AuthConfig } from '../config/schema.js';
+import type { AuthConfig } from '../config/config-schema.js';
 import { PopfwdError } from '../errors.js';
 import { type Log, silentLog } from '../log.js';
 import { explainTokenError } from './token-errors.js';

@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '../clock.js';
-import type { MailboxConfig } from '../config/schema.js';
+import type { MailboxConfig } from '../config/config-schema.js';
 import { type Log, silentLog } from '../log.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { type AccessTokenCache, grantKey } from './access-token-cache.js';

@@ -1,4 +1,4 @@
-import type { MailboxConfig } from '../config/schema.js';
+import type { MailboxConfig } from '../config/config-schema.js';
 import type { Credentials } from './credentials.js';
 
 /** The result of trying one login; a failed login is a result, not an exception. */

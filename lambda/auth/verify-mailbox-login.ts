@@ -2,7 +2,7 @@ import nodemailer from 'nodemailer';
 import { classifySendError, maskedFailure, toSendFailure } from '../actions/send-errors.js';
 import { smtpTransportOptions } from '../actions/smtp-mailer.js';
 import { readCaFile } from '../config/ca-file.js';
-import type { MailboxConfig, SmtpConfig } from '../config/schema.js';
+import type { MailboxConfig, SmtpConfig } from '../config/config-schema.js';
 import { PopfwdError } from '../errors.js';
 import { type Log, silentLog } from '../log.js';
 import { Pop3Client } from '../pop3/client.js';

@@ -1,8 +1,10 @@
 /**
- * What each command is called, what it does, and its options: the parser, the help text and the
- * usage line are all made from this, so a command's implementation (and what it imports: the AWS
- * SDK, nodemailer, mailparser) loads only when it runs.
+ * Every command, once: what it is called, what it does, its options and where its implementation
+ * is. The parser, the help text, the usage line and main's dispatch are all made from this table,
+ * so adding a command is one entry here plus its file under commands/. An implementation (and what
+ * it imports: the AWS SDK, nodemailer, mailparser) loads only when its command runs.
  */
+import type { Command } from './io.js';
 import {
   CONFIG_OPTION,
   CONFIGS_OPTION,
@@ -21,9 +23,15 @@ export interface CommandSpec {
   readonly positionals?: readonly PositionalSpec[];
 }
 
+/** A command as main dispatches it: its spec, and its implementation, imported when it runs. */
+export interface CommandEntry extends CommandSpec {
+  readonly load: () => Promise<Command>;
+}
+
 export const COMMAND_SPECS = {
   run: {
     name: ['run'],
+    load: async () => (await import('./commands/run.js')).runCommand,
     summary: 'poll the mailbox (or each of several, one after another) once',
     options: {
       config: CONFIGS_OPTION,
@@ -45,6 +53,7 @@ export const COMMAND_SPECS = {
   },
   watch: {
     name: ['watch'],
+    load: async () => (await import('./commands/watch.js')).watchCommand,
     summary: 'poll the mailbox (or several) in a loop (local daemon mode)',
     options: {
       config: CONFIGS_OPTION,
@@ -68,6 +77,7 @@ export const COMMAND_SPECS = {
   },
   sandbox: {
     name: ['sandbox'],
+    load: async () => (await import('./commands/sandbox.js')).sandboxCommand,
     summary: 'a run against a built-in sample mailbox (local servers; nothing leaves the machine)',
     options: {
       dir: {
@@ -82,6 +92,7 @@ export const COMMAND_SPECS = {
   },
   status: {
     name: ['status'],
+    load: async () => (await import('./commands/status.js')).statusCommand,
     summary:
       'what the store says: last runs, sends waiting or failed, pauses, set-aside messages, archive size (read-only)',
     options: {
@@ -95,6 +106,7 @@ export const COMMAND_SPECS = {
   },
   resend: {
     name: ['resend'],
+    load: async () => (await import('./commands/resend.js')).resendCommand,
     summary:
       'send now what waits (or, with --failed, what failed), once, from the archived copy; takes the lease like a run',
     options: {
@@ -121,6 +133,7 @@ export const COMMAND_SPECS = {
   },
   configCheck: {
     name: ['config', 'check'],
+    load: async () => (await import('./commands/config-check.js')).configCheckCommand,
     summary: 'validate a config file and explain what it will do',
     options: {
       config: CONFIG_OPTION,
@@ -132,6 +145,7 @@ export const COMMAND_SPECS = {
   },
   rulesTest: {
     name: ['rules', 'test'],
+    load: async () => (await import('./commands/rules-test.js')).rulesTestCommand,
     summary: 'dry run: which rules match a message and what popfwd would do',
     options: {
       config: CONFIG_OPTION,
@@ -152,6 +166,7 @@ export const COMMAND_SPECS = {
   },
   archiveList: {
     name: ['archive', 'list'],
+    load: async () => (await import('./commands/archive-list.js')).archiveListCommand,
     summary: 'list archived messages (metadata only, no re-parsing)',
     options: {
       config: CONFIG_OPTION,
@@ -163,6 +178,13 @@ export const COMMAND_SPECS = {
   },
   authLogin: {
     name: ['auth', 'login'],
+    load: async () => {
+      const [{ createAuthLoginCommand }, { verifyMailboxLogin }] = await Promise.all([
+        import('./commands/auth-login.js'),
+        import('../auth/verify-mailbox-login.js'),
+      ]);
+      return createAuthLoginCommand({ verifyLogin: verifyMailboxLogin });
+    },
     summary: 'sign in to Outlook.com (OAuth2 device code) and store the refresh token',
     options: {
       config: {
@@ -171,7 +193,7 @@ export const COMMAND_SPECS = {
       },
     },
   },
-} as const satisfies Record<string, CommandSpec>;
+} as const satisfies Record<string, CommandEntry>;
 
 export type CommandKey = keyof typeof COMMAND_SPECS;
 

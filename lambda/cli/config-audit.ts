@@ -1,4 +1,4 @@
-import type { Config, SecretRef } from '../config/schema.js';
+import type { Config, SecretRef } from '../config/config-schema.js';
 import { errorMessage, isPopfwdError } from '../errors.js';
 import { describeSecretRef, type SecretStore } from '../secrets/secret-store.js';
 import { EXIT, type ExitCode, exitCodeFor } from './exit-codes.js';

@@ -1,7 +1,8 @@
 import { dirname } from 'node:path';
+import type { Config } from '../config/config-schema.js';
 import { resolveConfigPaths } from '../config/load.js';
 import { parseConfig } from '../config/parse.js';
-import type { Config } from '../config/schema.js';
+import { isRecord } from '../is-record.js';
 
 /** A setting whose value is not what popfwd would use without it. */
 export interface ChangedSetting {
@@ -47,14 +48,11 @@ const SECURITY_DEFAULTS: ReadonlyArray<readonly [path: string, value: string | u
   ['mailbox.smtp.security', 'starttls'],
 ];
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 const walk = (value: unknown, defaults: unknown, path: string, found: ChangedSetting[]): void => {
   if (SKIPPED.has(path)) return;
-  if (isObject(value) && isObject(defaults)) {
+  if (isRecord(value) && isRecord(defaults)) {
     for (const key of Object.keys(value)) {
       walk(value[key], defaults[key], path ? `${path}.${key}` : key, found);
     }

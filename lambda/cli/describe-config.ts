@@ -1,7 +1,7 @@
-import type { Config, Retention } from '../config/schema.js';
-import { formatBytes, formatDuration } from '../config/units.js';
+import type { Config, Retention } from '../config/config-schema.js';
 import { describeRule } from '../rules/describe.js';
 import { describeSecretRef } from '../secrets/secret-store.js';
+import { formatBytes, formatDuration } from '../units.js';
 
 export const describeRetention = (retention: Retention): string =>
   retention === 'keep'

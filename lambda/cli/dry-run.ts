@@ -1,5 +1,4 @@
-import type { Config } from '../config/schema.js';
-import { formatBytes } from '../config/units.js';
+import type { Config } from '../config/config-schema.js';
 import { type DryRunReport, dryRunMailbox } from '../engine/dry-run.js';
 import type { LogLevel } from '../log.js';
 import { redactingLog } from '../redact/redacting-log.js';
@@ -7,6 +6,7 @@ import { Redactor } from '../redact/redactor.js';
 import { describeSend } from '../rules/describe.js';
 import { openSecretStore } from '../secrets/open-secrets.js';
 import { openStore } from '../stores/open-store.js';
+import { formatBytes } from '../units.js';
 import { consoleLog } from './console-log.js';
 import type { CliIO } from './io.js';
 

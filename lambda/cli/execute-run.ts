@@ -1,7 +1,7 @@
 import type { Mailer } from '../actions/mailer.js';
 import type { AccessTokenCache } from '../auth/access-token-cache.js';
 import type { Credentials } from '../auth/credentials.js';
-import type { Config } from '../config/schema.js';
+import type { Config } from '../config/config-schema.js';
 import { runMailbox } from '../engine/run.js';
 import type { RunSummary } from '../engine/summary.js';
 import type { LogLevel } from '../log.js';

@@ -1,5 +1,5 @@
-import { formatDuration } from '../config/units.js';
 import type { RunSummary } from '../engine/summary.js';
+import { formatDuration } from '../units.js';
 
 const COUNTERS: ReadonlyArray<readonly [keyof RunSummary, string]> = [
   ['fetched', 'fetched'],

@@ -1,5 +1,5 @@
-import { formatBytes } from '../config/units.js';
 import type { StatusReport } from '../engine/status-report.js';
+import { formatBytes } from '../units.js';
 
 /** "2026-11-26 08:00 UTC": minutes are enough to read a report. */
 const when = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;

@@ -1,5 +1,5 @@
-import { formatDuration } from '../config/units.js';
 import type { RunSummary } from '../engine/summary.js';
+import { formatDuration } from '../units.js';
 
 const STOP_WORDS: Record<NonNullable<RunSummary['stoppedBy']>, string> = {
   deadline: 'the run reached its deadline',

@@ -1,32 +1,24 @@
 import { ERROR_CODES, errorMessage, isPopfwdError } from '../errors.js';
-import { type CommandKey, type CommandSpec, GROUPS, SPECS } from './command-specs.js';
+import {
+  COMMAND_SPECS,
+  type CommandKey,
+  type CommandSpec,
+  GROUPS,
+  SPECS,
+} from './command-specs.js';
 import { suggestCommand } from './command-suggestion.js';
 import { EXIT, type ExitCode, exitCodeFor, exitHint } from './exit-codes.js';
 import { commandHelp, groupHelp, mainHelp } from './help.js';
-import { type CliIO, type Command, processIO } from './io.js';
+import { type CliIO, processIO } from './io.js';
+import { GLOBAL_OPTIONS, spellings } from './option-spec.js';
 import { packageInfo } from './package-info.js';
 
-/** Each command's implementation, imported when it runs: `popfwd --help` loads none of them. */
-const LOADERS: Readonly<Record<CommandKey, () => Promise<Command>>> = {
-  run: async () => (await import('./commands/run.js')).runCommand,
-  watch: async () => (await import('./commands/watch.js')).watchCommand,
-  status: async () => (await import('./commands/status.js')).statusCommand,
-  resend: async () => (await import('./commands/resend.js')).resendCommand,
-  sandbox: async () => (await import('./commands/sandbox.js')).sandboxCommand,
-  configCheck: async () => (await import('./commands/config-check.js')).configCheckCommand,
-  rulesTest: async () => (await import('./commands/rules-test.js')).rulesTestCommand,
-  archiveList: async () => (await import('./commands/archive-list.js')).archiveListCommand,
-  authLogin: async () => {
-    const [{ createAuthLoginCommand }, { verifyMailboxLogin }] = await Promise.all([
-      import('./commands/auth-login.js'),
-      import('../auth/verify-mailbox-login.js'),
-    ]);
-    return createAuthLoginCommand({ verifyLogin: verifyMailboxLogin });
-  },
-};
-
+/** main answers these before a command loads; they are declared with the others (GLOBAL_OPTIONS). */
+const HELP = spellings('help', GLOBAL_OPTIONS.help);
+const VERSION = spellings('version', GLOBAL_OPTIONS.version);
+const VERBOSE = spellings('verbose', GLOBAL_OPTIONS.verbose);
 /** -q and -v may also come before the command: `popfwd -v run`. */
-const LEADING_FLAGS = new Set(['-q', '--quiet', '-v', '--verbose']);
+const LEADING_FLAGS = new Set([...spellings('quiet', GLOBAL_OPTIONS.quiet), ...VERBOSE]);
 
 type Target =
   | { readonly kind: 'command'; readonly key: CommandKey; readonly spec: CommandSpec }
@@ -62,7 +54,7 @@ const unknown = (words: readonly string[], cli: CliIO): number => {
   return EXIT.usage;
 };
 
-const asksFor = (args: readonly string[], ...flags: string[]): boolean => {
+const asksFor = (args: readonly string[], flags: readonly string[]): boolean => {
   const end = args.indexOf('--');
   return (end === -1 ? args : args.slice(0, end)).some((arg) => flags.includes(arg));
 };
@@ -89,8 +81,8 @@ const dispatch = async (argv: readonly string[], cli: CliIO): Promise<number> =>
     cli.stdout.write(mainHelp(packageInfo().version));
     return EXIT.usage;
   }
-  if (first === '--help' || first === '-h') return help([], cli);
-  if (first === '--version') {
+  if (HELP.includes(first)) return help([], cli);
+  if (VERSION.includes(first)) {
     cli.stdout.write(`popfwd ${packageInfo().version}\n`);
     return EXIT.ok;
   }
@@ -98,11 +90,11 @@ const dispatch = async (argv: readonly string[], cli: CliIO): Promise<number> =>
   const { target, used } = resolveTarget(words);
   const rest = [...leading, ...words.slice(used)];
   if (target.kind === 'unknown') return unknown(target.words, cli);
-  if (asksFor(rest, '--help', '-h')) {
+  if (asksFor(rest, HELP)) {
     cli.stdout.write(target.kind === 'group' ? groupHelp(target.group) : commandHelp(target.spec));
     return EXIT.ok;
   }
-  if (asksFor(rest, '--version')) {
+  if (asksFor(rest, VERSION)) {
     cli.stdout.write(`popfwd ${packageInfo().version}\n`);
     return EXIT.ok;
   }
@@ -110,7 +102,8 @@ const dispatch = async (argv: readonly string[], cli: CliIO): Promise<number> =>
     cli.stderr.write(groupHelp(target.group));
     return EXIT.usage;
   }
-  const command = await LOADERS[target.key]();
+  // The implementation loads only now: `popfwd --help` loads none of them.
+  const command = await COMMAND_SPECS[target.key].load();
   return command.run(rest, cli);
 };
 
@@ -150,7 +143,7 @@ export const main = async (argv: readonly string[], io?: CliIO): Promise<number>
     return await dispatch(argv, cli);
   } catch (error) {
     const code = exitCodeFor({ error, interrupted: cli.signal.aborted });
-    report(error, code, asksFor(argv, '-v', '--verbose'), cli);
+    report(error, code, asksFor(argv, VERBOSE), cli);
     return code;
   } finally {
     process.off('SIGINT', stop);

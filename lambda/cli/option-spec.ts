@@ -1,3 +1,6 @@
+import { PopfwdError } from '../errors.js';
+import { parseDuration } from '../units.js';
+
 /**
  * How a command-line option is declared: once, and that one declaration drives the parser, the
  * help text and the check for required options.
@@ -80,6 +83,19 @@ export const DEADLINE_OPTION = {
   description:
     'finish (QUIT sent, state saved) within this time, e.g. 90s or 4m; at most limits.runTimeout (default 10m)',
 } as const satisfies OptionSpec;
+
+/** --deadline's value in milliseconds (undefined when not given); EUSAGE for anything else. */
+export const deadlineFlag = (value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === null || ms === 0)
+    throw new PopfwdError('EUSAGE', `--deadline expects a duration like 4m or 90s, got "${value}"`);
+  return ms;
+};
+
+/** How an option may be written: `['--help', '-h']`. */
+export const spellings = (name: string, spec: OptionSpec): string[] =>
+  spec.short ? [`--${name}`, `-${spec.short}`] : [`--${name}`];
 
 /** `--config, -c FILE` as help and usage show it. */
 export const optionLabel = (name: string, spec: OptionSpec): string =>

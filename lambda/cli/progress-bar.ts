@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from '../clock.js';
-import { formatBytes } from '../config/units.js';
 import type { RunProgress } from '../engine/run-options.js';
+import { formatBytes } from '../units.js';
 import { formatEta, SmoothedRate } from './smoothed-rate.js';
 
 /** What the bar draws on: a terminal (stderr) or a test's stand-in for one. */

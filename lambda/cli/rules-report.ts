@@ -1,8 +1,8 @@
-import { formatBytes } from '../config/units.js';
 import type { BodyFacts, MailAddress, MessageMeta } from '../mail/message-meta.js';
 import { describeRule, describeSend } from '../rules/describe.js';
 import type { MessagePlan } from '../rules/plan.js';
-import type { RuleConfig } from '../rules/schema.js';
+import type { RuleConfig } from '../rules/rule-schema.js';
+import { formatBytes } from '../units.js';
 
 /** What `popfwd rules test` found for one message, in words or as one JSON object. */
 export interface RulesReport {

@@ -1,5 +1,5 @@
+import type { Config } from '../config/config-schema.js';
 import { loadConfig } from '../config/load.js';
-import type { Config } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import type { ConfigLocation } from './config-location.js';
 import { configLabel } from './config-set.js';

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import { didYouMean } from '../did-you-mean.js';
+import { isRecord } from '../is-record.js';
 import { knownKeys } from './known-keys.js';
 
 /** One problem in a config file: where (a readable path) and what was expected. */
@@ -10,9 +11,6 @@ export interface ConfigIssue {
 
 type Issue = z.core.$ZodIssue;
 type PathSegment = PropertyKey;
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `mailbox.pop3.port`, `rules[2] "boss to phone".then[0]`: names rules by their name. */
 export const formatPath = (path: readonly PathSegment[], document: unknown): string => {

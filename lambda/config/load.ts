@@ -2,12 +2,12 @@
  * Reading a config file (the CLI, the CDK app at synth): YAML or JSON text, paths relative to the
  * file. Validation itself is parse.ts, which the Lambda uses alone.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { PopfwdError } from '../errors.js';
+import type { Config, SecretRef } from './config-schema.js';
 import { configError, type LoadedConfig, parseConfig } from './parse.js';
-import type { Config, SecretRef } from './schema.js';
 
 /** Parses YAML or JSON text (JSON is YAML); syntax errors name the line. */
 export const parseConfigText = (text: string, source: string): unknown => {
@@ -46,7 +46,7 @@ export const resolveConfigPaths = (config: Config, base: string): Config => {
 };
 
 /** ECONFIG for a config file that cannot be read, saying whether it is missing. */
-export const configFileError = (path: string, cause: unknown): PopfwdError => {
+const configFileError = (path: string, cause: unknown): PopfwdError => {
   const reason =
     (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'cannot be read';
   return new PopfwdError('ECONFIG', `config ${path}: ${reason}`, {
@@ -55,13 +55,24 @@ export const configFileError = (path: string, cause: unknown): PopfwdError => {
   });
 };
 
-export const loadConfig = async (path: string): Promise<LoadedConfig> => {
+/**
+ * A config file's document, parsed but not validated: the one way a file is read, by the CLI
+ * (loadConfig) and by the CDK app at synth (infra/deploy-config.ts), which validates the same
+ * document for the Lambda and embeds it. Synchronous because the CDK app builds its stacks
+ * synchronously; a config file is small and read once per run.
+ */
+export const readConfigDocument = (path: string): unknown => {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (cause) {
     throw configFileError(path, cause);
   }
-  const loaded = parseConfig(parseConfigText(text, path), path);
+  return parseConfigText(text, path);
+};
+
+/** A config file, validated, its relative paths made absolute; rejects with ECONFIG. */
+export const loadConfig = async (path: string): Promise<LoadedConfig> => {
+  const loaded = parseConfig(readConfigDocument(path), path);
   return { ...loaded, config: resolveConfigPaths(loaded.config, dirname(resolve(path))) };
 };

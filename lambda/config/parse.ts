@@ -1,9 +1,9 @@
 import { PopfwdError } from '../errors.js';
-import { isSendAction } from '../rules/schema.js';
+import { isSendAction } from '../rules/rule-schema.js';
 import { templateProblems } from '../rules/template.js';
+import { type Config, configSchema } from './config-schema.js';
 import { type ConfigIssue, formatIssues } from './issues.js';
 import { applyPreset } from './presets.js';
-import { type Config, configSchema } from './schema.js';
 
 /*
  * Validation of a parsed config document, with no file or text format involved: the Lambda

@@ -1,5 +1,5 @@
-import { formatBytes } from '../config/units.js';
 import { PopfwdError } from '../errors.js';
+import { formatBytes } from '../units.js';
 
 /**
  * What a run may read, counted in the bytes that really arrive — LIST sizes are only what the

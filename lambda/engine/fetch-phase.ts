@@ -1,7 +1,7 @@
-import { formatBytes } from '../config/units.js';
 import { errorMessage, hasCode, PopfwdError } from '../errors.js';
 import type { Pop3Client } from '../pop3/client.js';
 import type { Pop3MessageStream } from '../pop3/message-stream.js';
+import { formatBytes } from '../units.js';
 import { type ArchiveOutcome, archiveMessage } from './archive-message.js';
 import { budgetStopOf, FetchBudget } from './fetch-budget.js';
 import { MessageIdentity } from './message-identity.js';

@@ -1,7 +1,7 @@
 import type { Mailer } from '../actions/mailer.js';
 import type { SmtpMailerOptions } from '../actions/smtp-mailer.js';
 import type { Credentials } from '../auth/credentials.js';
-import type { SmtpConfig } from '../config/schema.js';
+import type { SmtpConfig } from '../config/config-schema.js';
 import { PopfwdError } from '../errors.js';
 
 /** What a run knows when it sends: everything the SMTP mailer needs but the server settings. */

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { Config } from '../config/schema.js';
+import type { Config } from '../config/config-schema.js';
 import type { ErrorCode } from '../errors.js';
 import type { Log } from '../log.js';
 import type { BlobStore } from '../stores/blob-store.js';

@@ -2,7 +2,7 @@ import type { Mailer } from '../actions/mailer.js';
 import type { AccessTokenCache } from '../auth/access-token-cache.js';
 import type { Credentials } from '../auth/credentials.js';
 import type { Clock } from '../clock.js';
-import type { Config } from '../config/schema.js';
+import type { Config } from '../config/config-schema.js';
 import type { Log } from '../log.js';
 import type { Redactor } from '../redact/redactor.js';
 import type { SecretStore } from '../secrets/secret-store.js';

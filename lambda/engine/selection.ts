@@ -1,4 +1,4 @@
-import type { Retention } from '../config/schema.js';
+import type { Retention } from '../config/config-schema.js';
 import type { UidlEntry } from '../pop3/client.js';
 import type { SeenEntry } from './ledger-types.js';
 

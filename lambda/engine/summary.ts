@@ -3,6 +3,10 @@ import type { ErrorCode } from '../errors.js';
 /** Why a run stopped before reading everything new; the rest waits for the next run. */
 export type StopReason = 'deadline' | 'maxMessagesPerRun' | 'maxBytesPerRun' | 'aborted';
 
+/**
+ * What a run did; `popfwd run --json` prints it as is, the contract of README "Commands" (fields
+ * may be added, which consumers ignore).
+ */
 export interface RunSummary {
   /** Messages read from the server (RETR) in this run. */
   readonly fetched: number;
@@ -29,6 +33,3 @@ export interface RunSummary {
   /** Failures worth an alarm that did not stop the run (e.g. the account may not send). */
   readonly alerts: readonly { readonly code: ErrorCode; readonly message: string }[];
 }
-
-/** The `--json` contract of README "Commands" (plus extra fields, which consumers may ignore). */
-export const summaryJson = (summary: RunSummary) => summary;

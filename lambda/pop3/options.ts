@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { Security } from '../config/schema.js';
+import type { Security } from '../config/config-schema.js';
 import type { Log } from '../log.js';
 import type { ReplyRedactor } from './framing.js';
 import type { PIPELINE_DEFAULTS, Pop3Timeouts } from './limits.js';

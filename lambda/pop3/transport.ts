@@ -1,6 +1,6 @@
 import { type Socket, connect as tcpConnect } from 'node:net';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
-import type { Security } from '../config/schema.js';
+import type { Security } from '../config/config-schema.js';
 import { PopfwdError } from '../errors.js';
 import { clientTlsOptions } from '../tls-options.js';
 import { printable } from './server-text.js';

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { sizeSchema } from '../config/unit-schemas.js';
+import { isRecord } from '../is-record.js';
+import { sizeSchema } from '../unit-schemas.js';
 import { RULE_LIMITS } from './limits.js';
 import { regexProblem, type TextMatcher } from './pattern.js';
 
@@ -125,7 +126,7 @@ const parseMatcher = (value: unknown, ctx: Ctx, path: readonly PropertyKey[]) =>
     const glob = parseInto(patternText, value, ctx, path);
     return glob === undefined ? undefined : { glob };
   }
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+  if (isRecord(value)) {
     return parseInto(matcherObject, value, ctx, path);
   }
   ctx.addIssue({ code: 'custom', path: [...path], message: MATCHER_HINT });

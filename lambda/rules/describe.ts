@@ -1,8 +1,8 @@
-import { formatBytes } from '../config/units.js';
+import { formatBytes } from '../units.js';
 import type { Condition } from './condition-schema.js';
 import type { TextMatcher } from './pattern.js';
 import type { SendAction } from './plan.js';
-import type { RuleAction, RuleConfig } from './schema.js';
+import type { RuleAction, RuleConfig } from './rule-schema.js';
 
 /** Rules and plans in words, for `popfwd config check` and `popfwd rules test`. */
 

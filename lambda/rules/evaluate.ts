@@ -1,4 +1,3 @@
-import type { VacationConfig } from '../config/schema.js';
 import type { BodyFacts, MessageMeta } from '../mail/message-meta.js';
 import { autoReplyDecision } from './auto-reply-policy.js';
 import { type EvaluationBudget, evaluationBudget, isBudgetError } from './budget.js';
@@ -7,8 +6,9 @@ import { loopReason } from './loop-evidence.js';
 import { conditionMatches, type MatchContext, matchContext } from './match.js';
 import { type Owner, ownerKeys } from './owner.js';
 import type { ForwardMode, MessagePlan, PlanNote, SendAction, VacationAction } from './plan.js';
-import type { RuleAction, RuleConfig } from './schema.js';
+import type { RuleAction, RuleConfig } from './rule-schema.js';
 import { renderBody, renderSubject, type TemplateValues, templateValues } from './template.js';
+import type { VacationConfig } from './vacation-config.js';
 import { vacationWindowReason } from './vacation-window.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { Config } from '../config/schema.js';
 import type { MailAddress, MessageMeta } from '../mail/message-meta.js';
+import type { VacationConfig } from './vacation-config.js';
 
 /** The mailbox owner's addresses: mail to any of them is mail to the owner. */
 export interface Owner {
@@ -8,7 +8,10 @@ export interface Owner {
 }
 
 /** The owner as the config describes it: the mailbox, plus vacation.addresses as aliases. */
-export const ownerFromConfig = (config: Config): Owner => ({
+export const ownerFromConfig = (config: {
+  readonly mailbox: { readonly address: string };
+  readonly vacation?: Pick<VacationConfig, 'addresses'> | undefined;
+}): Owner => ({
   address: config.mailbox.address,
   aliases: config.vacation?.addresses ?? [],
 });

@@ -1,4 +1,4 @@
-import type { VacationConfig } from '../config/schema.js';
+import type { VacationConfig } from './vacation-config.js';
 
 const DAY = 86_400_000;
 

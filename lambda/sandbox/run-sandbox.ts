@@ -4,8 +4,7 @@ import { executeRun } from '../cli/execute-run.js';
 import { exitCodeFor } from '../cli/exit-codes.js';
 import { formatSummary } from '../cli/format-summary.js';
 import type { CliIO } from '../cli/io.js';
-import { parseConfigText, resolveConfigPaths } from '../config/load.js';
-import { parseConfig } from '../config/parse.js';
+import { loadConfig } from '../config/load.js';
 import type { LogLevel } from '../log.js';
 import { startPop3Server } from './pop3-server.js';
 import { SAMPLE_BOSS, SAMPLE_OWNER, sampleMail } from './sample-mail.js';
@@ -96,8 +95,7 @@ export const runSandbox = async (io: CliIO, options: SandboxOptions): Promise<nu
     const text = sandboxConfig(pop3.port, smtp.port, Date.now());
     const configFile = join(dir, 'popfwd.sandbox.yaml');
     await writeFile(configFile, text);
-    const { config } = parseConfig(parseConfigText(text, configFile), configFile);
-    const resolved = resolveConfigPaths(config, dir);
+    const { config: resolved } = await loadConfig(configFile);
 
     if (!options.json && !options.quiet) {
       io.stderr.write(

@@ -1,4 +1,4 @@
-import type { SecretRef } from '../config/schema.js';
+import type { SecretRef } from '../config/config-schema.js';
 import type { EnvSecretRef, FileSecretRef, SecretAdapter, SsmSecretRef } from './secret-adapter.js';
 import type { SecretStore } from './secret-store.js';
 

@@ -1,4 +1,4 @@
-import type { SecretRef } from '../config/schema.js';
+import type { SecretRef } from '../config/config-schema.js';
 import { PopfwdError, type PopfwdErrorOptions } from '../errors.js';
 import { describeSecretRef } from './secret-store.js';
 

@@ -1,4 +1,4 @@
-import type { SecretRef } from '../config/schema.js';
+import type { SecretRef } from '../config/config-schema.js';
 
 /**
  * Resolves secret references ({ env }, { file }, { ssm }) and writes rotated values back.

@@ -1,5 +1,5 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { StoreConfig } from '../config/schema.js';
+import type { StoreConfig } from '../config/config-schema.js';
 import { PopfwdError } from '../errors.js';
 import { createEnvSecrets } from '../secrets/env-secrets.js';
 import { createFileSecrets } from '../secrets/file-secrets.js';

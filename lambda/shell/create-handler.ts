@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type { AccessTokenCache } from '../auth/access-token-cache.js';
 import { type Clock, systemClock } from '../clock.js';
-import type { Config } from '../config/schema.js';
+import type { Config } from '../config/config-schema.js';
 import type { RunOptions } from '../engine/run-options.js';
 import type { RunSummary } from '../engine/summary.js';
 import { isPopfwdError } from '../errors.js';

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { StoreConfig } from '../config/schema.js';
+import type { StoreConfig } from '../config/config-schema.js';
 import type { BlobStore } from './blob-store.js';
 import { deferredStore } from './deferred-store.js';
 import { normalizePrefix } from './key.js';

@@ -1,5 +1,5 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import type { StoreConfig } from '../config/schema.js';
+import type { StoreConfig } from '../config/config-schema.js';
 
 export type S3StoreConfig = Extract<StoreConfig, { s3: unknown }>['s3'];
 

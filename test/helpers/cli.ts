@@ -28,12 +28,11 @@ export interface RunCliOptions {
   readonly tty?: boolean;
 }
 
-/** Runs `popfwd …` in-process with captured output. */
-export const runCli = async (
-  argv: readonly string[],
+/** What a command may touch of its process, in memory: the test reads its output back. */
+export const captureIO = (
   cwd: string,
   options: RunCliOptions = {},
-): Promise<{ code: number; stdout: string; stderr: string }> => {
+): { io: CliIO; stdout: () => string; stderr: () => string } => {
   const stdout = sink(false);
   const stderr = sink(options.tty ?? false);
   const io: CliIO = {
@@ -43,6 +42,16 @@ export const runCli = async (
     cwd,
     signal: options.signal ?? new AbortController().signal,
   };
+  return { io, stdout: stdout.text, stderr: stderr.text };
+};
+
+/** Runs `popfwd …` in-process, as bin/popfwd.js runs it, with captured output. */
+export const runCli = async (
+  argv: readonly string[],
+  cwd: string,
+  options: RunCliOptions = {},
+): Promise<{ code: number; stdout: string; stderr: string }> => {
+  const { io, stdout, stderr } = captureIO(cwd, options);
   const code = await main(argv, io);
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
+  return { code, stdout: stdout(), stderr: stderr() };
 };

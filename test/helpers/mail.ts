@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import type { MessageMeta } from '../../lambda/mail/message-meta.js';
 import { parseHeaderBlock } from '../../lambda/mail/parse-headers.js';
-import { type RuleConfig, rulesSchema } from '../../lambda/rules/schema.js';
+import { type RuleConfig, rulesSchema } from '../../lambda/rules/rule-schema.js';
 
 /** A raw message from header lines and a body, CRLF line ends. */
 export const rawMessage = (headers: readonly string[], body = 'Hello.\r\n'): Buffer =>

@@ -1,4 +1,4 @@
-import type { SecretRef } from '../../lambda/config/schema.js';
+import type { SecretRef } from '../../lambda/config/config-schema.js';
 import { PopfwdError } from '../../lambda/errors.js';
 import { describeSecretRef, type SecretStore } from '../../lambda/secrets/secret-store.js';
 

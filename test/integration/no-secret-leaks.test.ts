@@ -1,14 +1,12 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { CliIO } from '../../lambda/cli/io.js';
-import { main } from '../../lambda/cli/main.js';
 import { parseConfig } from '../../lambda/config/parse.js';
 import { runMailbox } from '../../lambda/engine/run.js';
 import { openSecretStore } from '../../lambda/secrets/open-secrets.js';
 import { createLocalStore } from '../../lambda/stores/local-store.js';
+import { runCli } from '../helpers/cli.js';
 import { describeWithDovecot } from '../helpers/dovecot-suite.js';
 import { type LogRecord, memoryLog } from '../helpers/memory-log.js';
 import {
@@ -26,17 +24,6 @@ import {
   smtpReply,
   startSmtpTestServer,
 } from '../helpers/smtp-test-server.js';
-
-const sink = () => {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-};
 
 interface Outcome {
   /** Everything either run handed back, printed or stored, by where it came from. */
@@ -107,16 +94,13 @@ describeWithDovecot('no secret in logs, errors, summaries or the store', () => {
     const cliDir = join(dir, 'cli');
     await mkdir(cliDir, { recursive: true });
     await writeFile(join(cliDir, 'popfwd.json'), JSON.stringify(document('./store')));
-    const stdout = sink();
-    const stderr = sink();
-    const io: CliIO = {
-      stdout: stdout.stream,
-      stderr: stderr.stream,
-      env,
-      cwd: cliDir,
-      signal: new AbortController().signal,
-    };
-    const cliCode = await main(['run', '--config', join(cliDir, 'popfwd.json'), '--verbose'], io);
+    const cli = await runCli(
+      ['run', '--config', join(cliDir, 'popfwd.json'), '--verbose'],
+      cliDir,
+      {
+        env,
+      },
+    );
 
     const smtpMail = [...mailbox.smtp.messages, ...refusingSmtp.messages];
     return {
@@ -124,17 +108,17 @@ describeWithDovecot('no secret in logs, errors, summaries or the store', () => {
         'engine log records': dump(records),
         'engine summary': dump(summary),
         'engine error': dump(engineError),
-        'CLI stdout': stdout.text(),
-        'CLI stderr': stderr.text(),
+        'CLI stdout': cli.stdout,
+        'CLI stderr': cli.stderr,
         'mail sent': dump(smtpMail.map((mail) => mail.raw)),
         ...(await readTree(engineStore)),
         ...(await readTree(join(cliDir, 'store'))),
       },
       engineError,
-      cliCode,
+      cliCode: cli.code,
       debugLines:
         records.filter((record) => record.level === 'debug').length +
-        (stderr.text().match(/ debug /g) ?? []).length,
+        (cli.stderr.match(/ debug /g) ?? []).length,
     };
   };
 

@@ -4,7 +4,7 @@ import type { Mailer } from '../../lambda/actions/mailer.js';
 import { createSmtpMailer } from '../../lambda/actions/smtp-mailer.js';
 import { xoauth2InitialResponse } from '../../lambda/actions/smtp-xoauth2.js';
 import type { AccessTokenProvider, Credentials } from '../../lambda/auth/credentials.js';
-import type { Security } from '../../lambda/config/schema.js';
+import type { Security } from '../../lambda/config/config-schema.js';
 import { hasCode, PopfwdError } from '../../lambda/errors.js';
 import { MAILBOX, metaFor, NOW, replyAction } from '../helpers/compose-fixtures.js';
 import { type LogRecord, memoryLog } from '../helpers/memory-log.js';

@@ -6,7 +6,7 @@ import { composeReply } from '../../lambda/actions/compose-reply.js';
 import type { Mailer } from '../../lambda/actions/mailer.js';
 import { stopsSending } from '../../lambda/actions/send-errors.js';
 import { createSmtpMailer } from '../../lambda/actions/smtp-mailer.js';
-import type { Security } from '../../lambda/config/schema.js';
+import type { Security } from '../../lambda/config/config-schema.js';
 import { isPopfwdError, type PopfwdError } from '../../lambda/errors.js';
 import {
   archiveOf,

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Credentials } from '../../lambda/auth/credentials.js';
 import type { LoginCheck } from '../../lambda/auth/verify-login.js';
 import { verifyMailboxLogin } from '../../lambda/auth/verify-mailbox-login.js';
-import type { MailboxConfig } from '../../lambda/config/schema.js';
+import type { MailboxConfig } from '../../lambda/config/config-schema.js';
 import { PopfwdError } from '../../lambda/errors.js';
 import { type Pop3Server, startPop3Server } from '../../lambda/sandbox/pop3-server.js';
 import { freePort } from '../helpers/free-port.js';

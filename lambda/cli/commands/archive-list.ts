@@ -1,8 +1,8 @@
-import { formatBytes } from '../../config/units.js';
 import { mailboxLayout } from '../../engine/layout.js';
 import { decodeRecord, type MessageRecord } from '../../engine/message-record.js';
 import type { MailAddress } from '../../mail/message-meta.js';
 import { openStore } from '../../stores/open-store.js';
+import { formatBytes } from '../../units.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
 import { loadCommandConfig } from '../config-location.js';

@@ -5,8 +5,8 @@ import {
 } from '../../auth/oauth2-client.js';
 import { openCredentials } from '../../auth/open-credentials.js';
 import type { LoginCheck, VerifyLogin } from '../../auth/verify-login.js';
+import type { MailboxConfig, SecretRef } from '../../config/config-schema.js';
 import type { LoadedConfig } from '../../config/parse.js';
-import type { MailboxConfig, SecretRef } from '../../config/schema.js';
 import { ERROR_CODES, errorMessage, isPopfwdError, PopfwdError } from '../../errors.js';
 import { openSecretStore } from '../../secrets/open-secrets.js';
 import { describeSecretRef, type SecretStore } from '../../secrets/secret-store.js';

@@ -1,5 +1,5 @@
-import { formatBytes, formatDuration } from '../../config/units.js';
 import { openSecretStore } from '../../secrets/open-secrets.js';
+import { formatBytes, formatDuration } from '../../units.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
 import { auditConfig } from '../config-audit.js';

@@ -1,6 +1,4 @@
-import type { Config } from '../../config/schema.js';
-import { parseDuration } from '../../config/units.js';
-import { PopfwdError } from '../../errors.js';
+import type { Config } from '../../config/config-schema.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
 import { loadCommandConfig } from '../config-location.js';
@@ -9,15 +7,8 @@ import { executeRun } from '../execute-run.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { formatSummary } from '../format-summary.js';
 import { type Command, logLevelOf } from '../io.js';
+import { deadlineFlag } from '../option-spec.js';
 import { type MailboxReport, runEach } from '../run-each.js';
-
-export const deadlineFlag = (value: string | undefined): number | undefined => {
-  if (value === undefined) return undefined;
-  const ms = parseDuration(value);
-  if (ms === null || ms === 0)
-    throw new PopfwdError('EUSAGE', `--deadline expects a duration like 4m or 90s, got "${value}"`);
-  return ms;
-};
 
 export const runCommand: Command = {
   async run(args, io) {

@@ -2,8 +2,8 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import { createAccessTokenCache } from '../../auth/access-token-cache.js';
 import { loadConfig } from '../../config/load.js';
 import type { LoadedConfig } from '../../config/parse.js';
-import { formatDuration, parseDuration } from '../../config/units.js';
 import { errorMessage, PopfwdError } from '../../errors.js';
+import { formatDuration, parseDuration } from '../../units.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
 import { loadCommandConfig } from '../config-location.js';
@@ -13,9 +13,9 @@ import { executeRun } from '../execute-run.js';
 import { EXIT, type ExitCode, exitCodeFor, exitHint, worstExitCode } from '../exit-codes.js';
 import { formatPoll } from '../format-poll.js';
 import { type CliIO, type Command, logLevelOf } from '../io.js';
+import { deadlineFlag } from '../option-spec.js';
 import { localTimestamp } from '../timestamp.js';
 import { nextPollDelay } from '../watch-backoff.js';
-import { deadlineFlag } from './run.js';
 
 const MIN_INTERVAL_MS = 10_000;
 

@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../../lambda/clock.js';
+import type { ConfigInput } from '../../../lambda/config/config-schema.js';
 import { parseConfig } from '../../../lambda/config/parse.js';
-import type { ConfigInput } from '../../../lambda/config/schema.js';
 import { runMailbox } from '../../../lambda/engine/run.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
 import { RUN_METRICS } from '../../../lambda/observability/metric-names.js';

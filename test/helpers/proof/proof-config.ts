@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ConfigInput } from '../../../lambda/config/schema.js';
+import type { ConfigInput } from '../../../lambda/config/config-schema.js';
 import { TLS_PATHS } from '../tls-fixtures.js';
 
 /** Forwards the boss's mail (proof-mail.ts sends four). */

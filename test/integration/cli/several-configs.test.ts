@@ -6,12 +6,10 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createWatchCommand } from '../../../lambda/cli/commands/watch.js';
-import type { CliIO } from '../../../lambda/cli/io.js';
-import { runCli } from '../../helpers/cli.js';
+import { captureIO, runCli } from '../../helpers/cli.js';
 import { freePort } from '../../helpers/free-port.js';
 import { type Engine, mails, PASSWORD, useEngine } from '../engine/engine-fixture.js';
 
@@ -334,24 +332,15 @@ const watch = async (
     waits.push(ms);
     if (waits.length >= options.stopAfter) controller.abort();
   };
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: new PassThrough().on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    }),
-    stderr: new PassThrough().on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    }),
+  const { io, stdout, stderr } = captureIO(dir, {
     env: options.env ?? env,
-    cwd: dir,
     signal: controller.signal,
-  };
+  });
   const code = await createWatchCommand({ sleep, now: () => new Date(0) }).run(
     ['--config', dir, '--every', '5m', ...(options.args ?? ['--json'])],
     io,
   );
-  return { code, waits, stdout, stderr };
+  return { code, waits, stdout: stdout(), stderr: stderr() };
 };
 
 describe('popfwd watch with several configs', () => {

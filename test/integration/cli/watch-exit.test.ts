@@ -1,10 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createWatchCommand } from '../../../lambda/cli/commands/watch.js';
-import type { CliIO } from '../../../lambda/cli/io.js';
+import { captureIO } from '../../helpers/cli.js';
 import { fixedClock } from '../../helpers/fixed-clock.js';
 import { freePort } from '../../helpers/free-port.js';
 import { fault } from '../../helpers/pop3-faults.js';
@@ -43,23 +42,12 @@ const watch = async (
     clock.advance(ms);
     if (waits.length >= (options.stopAfter ?? Number.POSITIVE_INFINITY)) controller.abort();
   };
-  let stdout = '';
-  let stderr = '';
-  const out = new PassThrough().on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-  });
-  const err = new PassThrough().on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const io: CliIO = {
-    stdout: out,
-    stderr: err,
+  const { io, stdout, stderr } = captureIO(mailbox.dir, {
     env: options.env ?? { POPFWD_PASSWORD: PASSWORD },
-    cwd: mailbox.dir,
     signal: controller.signal,
-  };
+  });
   const code = await createWatchCommand({ sleep }).run(['--config', file, ...args], io);
-  return { code, waits, elapsed: clock.now(), stdout, stderr };
+  return { code, waits, elapsed: clock.now(), stdout: stdout(), stderr: stderr() };
 };
 
 describe('popfwd watch: permanent errors stop it, temporary ones slow it down', () => {

@@ -5,12 +5,11 @@
 import { writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createWatchCommand } from '../../../lambda/cli/commands/watch.js';
-import type { CliIO } from '../../../lambda/cli/io.js';
 import { localTimestamp } from '../../../lambda/cli/timestamp.js';
+import { captureIO } from '../../helpers/cli.js';
 import { fixedClock } from '../../helpers/fixed-clock.js';
 import { type Engine, mails, PASSWORD, useEngine } from '../engine/engine-fixture.js';
 
@@ -35,26 +34,14 @@ const watch = async (
     options.betweenPolls?.(pauses);
     if (pauses >= options.polls) controller.abort();
   };
-  const capture = () => {
-    let text = '';
-    const stream = new PassThrough().on('data', (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-    });
-    return { stream, text: () => text };
-  };
-  const out = capture();
-  const err = capture();
-  const io: CliIO = {
-    stdout: out.stream,
-    stderr: err.stream,
+  const { io, stdout, stderr } = captureIO(mailbox.dir, {
     env: options.env ?? { POPFWD_PASSWORD: PASSWORD },
-    cwd: mailbox.dir,
     signal: controller.signal,
-  };
+  });
   const now = () => new Date(clock.now());
   const code = await createWatchCommand({ sleep, now }).run(['--config', file, ...args], io);
   const lines = (text: string) => text.split('\n').filter((line) => line !== '');
-  return { code, stdout: lines(out.text()), stderr: lines(err.text()) };
+  return { code, stdout: lines(stdout()), stderr: lines(stderr()) };
 };
 
 const at = (minutes: number) => localTimestamp(new Date(T0 + minutes * MINUTE));

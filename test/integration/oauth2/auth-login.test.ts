@@ -1,10 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { CliIO } from '../../../lambda/cli/io.js';
-import { main } from '../../../lambda/cli/main.js';
+import { runCli } from '../../helpers/cli.js';
 import { describeWithDovecot } from '../../helpers/dovecot-suite.js';
 import {
   configDocument,
@@ -18,32 +16,6 @@ import {
   smtpReply,
   startSmtpTestServer,
 } from '../../helpers/smtp-test-server.js';
-
-const sink = () => {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-};
-
-/** `popfwd …` in-process, as bin/popfwd.js runs it, with its output captured. */
-const popfwd = async (argv: readonly string[], cwd: string) => {
-  const stdout = sink();
-  const stderr = sink();
-  const io: CliIO = {
-    stdout: stdout.stream,
-    stderr: stderr.stream,
-    env: {},
-    cwd,
-    signal: new AbortController().signal,
-  };
-  const code = await main(argv, io);
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-};
 
 describeWithDovecot('popfwd auth login against Dovecot (oauth2 passdb) and smtp-server', () => {
   let mailbox: OAuth2Mailbox;
@@ -101,7 +73,7 @@ describeWithDovecot('popfwd auth login against Dovecot (oauth2 passdb) and smtp-
     const introspections = mailbox.introspected().length;
 
     // Act
-    const result = await popfwd(['auth', 'login', '--config', config], dir);
+    const result = await runCli(['auth', 'login', '--config', config], dir);
 
     // Assess
     const stored = await storedToken();
@@ -127,7 +99,7 @@ describeWithDovecot('popfwd auth login against Dovecot (oauth2 passdb) and smtp-
     mailbox.endpoint.answerDevicePolls('approve');
 
     // Act
-    const result = await popfwd(['auth', 'login', '--config', config], dir);
+    const result = await runCli(['auth', 'login', '--config', config], dir);
 
     // Assess
     expect(result.code).toBe(1);
@@ -142,7 +114,7 @@ describeWithDovecot('popfwd auth login against Dovecot (oauth2 passdb) and smtp-
     mailbox.endpoint.answerDevicePolls('approve');
 
     // Act
-    const result = await popfwd(['auth', 'login', '--config', config], dir);
+    const result = await runCli(['auth', 'login', '--config', config], dir);
 
     // Assess
     const attempts = refusingSmtp.auths.map((auth) => auth.accessToken);
@@ -162,7 +134,7 @@ describeWithDovecot('popfwd auth login against Dovecot (oauth2 passdb) and smtp-
     mailbox.endpoint.answerDevicePolls('approve');
 
     // Act
-    const result = await popfwd(['auth', 'login', '--config', config], dir);
+    const result = await runCli(['auth', 'login', '--config', config], dir);
 
     // Assess
     expect(result.code).toBe(0);

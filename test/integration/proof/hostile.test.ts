@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { ConfigInput } from '../../../lambda/config/schema.js';
+import type { ConfigInput } from '../../../lambda/config/config-schema.js';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
 import { decodeRecord, type MessageRecord } from '../../../lambda/engine/message-record.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';

@@ -7,7 +7,7 @@ import {
 } from '../../../lambda/actions/smtp-mailer.js';
 import { XOAUTH2_HANDLER_NAME } from '../../../lambda/actions/smtp-xoauth2.js';
 import type { Credentials } from '../../../lambda/auth/credentials.js';
-import type { Security } from '../../../lambda/config/schema.js';
+import type { Security } from '../../../lambda/config/config-schema.js';
 import { silentLog } from '../../../lambda/log.js';
 import { fixedClock } from '../../helpers/fixed-clock.js';
 import { TLS_PATHS } from '../../helpers/tls-fixtures.js';

@@ -5,7 +5,7 @@ import {
   tokenEndpointUrls,
 } from '../../../lambda/auth/oauth2-client.js';
 import type { FetchFn } from '../../../lambda/auth/token-transport.js';
-import { OUTLOOK_SCOPES } from '../../../lambda/config/schema.js';
+import { OUTLOOK_SCOPES } from '../../../lambda/config/config-schema.js';
 import type { PopfwdError } from '../../../lambda/errors.js';
 import { recordingSleep } from '../../helpers/fake-sleep.js';
 import { fixedClock } from '../../helpers/fixed-clock.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OAuth2AuthConfig, OAuth2Client } from '../../../lambda/auth/oauth2-client.js';
 import { openCredentials } from '../../../lambda/auth/open-credentials.js';
-import { type MailboxConfig, mailboxSchema } from '../../../lambda/config/schema.js';
+import { type MailboxConfig, mailboxSchema } from '../../../lambda/config/config-schema.js';
 import { fixedClock } from '../../helpers/fixed-clock.js';
 import { memorySecrets } from '../../helpers/memory-secrets.js';
 

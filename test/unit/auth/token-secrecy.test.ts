@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOAuth2Client } from '../../../lambda/auth/oauth2-client.js';
 import { createOAuth2TokenProvider } from '../../../lambda/auth/token-provider.js';
-import { OUTLOOK_SCOPES } from '../../../lambda/config/schema.js';
+import { OUTLOOK_SCOPES } from '../../../lambda/config/config-schema.js';
 import { recordingSleep } from '../../helpers/fake-sleep.js';
 import { fixedClock } from '../../helpers/fixed-clock.js';
 import { memoryLog } from '../../helpers/memory-log.js';

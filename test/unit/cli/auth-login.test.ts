@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Credentials } from '../../../lambda/auth/credentials.js';
 import { createOAuth2Client } from '../../../lambda/auth/oauth2-client.js';
@@ -10,29 +9,13 @@ import {
   type AuthLoginDeps,
   createAuthLoginCommand,
 } from '../../../lambda/cli/commands/auth-login.js';
-import type { CliIO } from '../../../lambda/cli/io.js';
 import { main } from '../../../lambda/cli/main.js';
 import { PopfwdError } from '../../../lambda/errors.js';
+import { captureIO } from '../../helpers/cli.js';
 import { recordingSleep } from '../../helpers/fake-sleep.js';
 import { startTokenEndpoint, type TokenEndpoint } from '../../helpers/token-endpoint.js';
 
-const capture = () => {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-};
-
-const testIO = (cwd: string, signal = new AbortController().signal) => {
-  const stdout = capture();
-  const stderr = capture();
-  const io: CliIO = { stdout: stdout.stream, stderr: stderr.stream, env: {}, cwd, signal };
-  return { io, stdout: stdout.text, stderr: stderr.text };
-};
+const testIO = (cwd: string, signal?: AbortSignal) => captureIO(cwd, signal ? { signal } : {});
 
 describe('popfwd auth login', () => {
   let endpoint: TokenEndpoint;

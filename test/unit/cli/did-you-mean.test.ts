@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { suggestCommand } from '../../../lambda/cli/command-suggestion.js';
+import { configSchema } from '../../../lambda/config/config-schema.js';
 import { knownKeys } from '../../../lambda/config/known-keys.js';
-import { configSchema } from '../../../lambda/config/schema.js';
 import { closest, editDistance } from '../../../lambda/did-you-mean.js';
 import { runCli } from '../../helpers/cli.js';
 

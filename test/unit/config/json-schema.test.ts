@@ -5,8 +5,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseConfig } from '../../../lambda/config/parse.js';
-import { parseDuration, parseSize } from '../../../lambda/config/units.js';
 import { isPopfwdError } from '../../../lambda/errors.js';
+import { parseDuration, parseSize } from '../../../lambda/units.js';
 import {
   configJsonSchema,
   DURATION_PATTERN,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { actionMessageId } from '../../../lambda/actions/own-message-id.js';
-import type { VacationConfig } from '../../../lambda/config/schema.js';
 import type { MessageMeta } from '../../../lambda/mail/message-meta.js';
 import { evaluateRules, type RuleInput } from '../../../lambda/rules/evaluate.js';
 import type { VacationAction } from '../../../lambda/rules/plan.js';
+import type { VacationConfig } from '../../../lambda/rules/vacation-config.js';
 import { metaOf, personal, rulesFrom } from '../../helpers/mail.js';
 
 const OWNER = { address: 'alice@example.test', aliases: [] };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { VacationConfig } from '../../../lambda/config/schema.js';
 import type { BodyFacts, MessageMeta } from '../../../lambda/mail/message-meta.js';
 import { evaluateRules, needsBody, type RuleInput } from '../../../lambda/rules/evaluate.js';
-import type { RuleConfig } from '../../../lambda/rules/schema.js';
+import type { RuleConfig } from '../../../lambda/rules/rule-schema.js';
+import type { VacationConfig } from '../../../lambda/rules/vacation-config.js';
 import { metaOf, personal, rulesFrom } from '../../helpers/mail.js';
 
 const OWNER = { address: 'alice@example.test', aliases: [] };

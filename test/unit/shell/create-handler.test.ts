@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createAccessTokenCache } from '../../../lambda/auth/access-token-cache.js';
+import type { Config } from '../../../lambda/config/config-schema.js';
 import { parseConfig } from '../../../lambda/config/parse.js';
-import type { Config } from '../../../lambda/config/schema.js';
 import type { RunOptions } from '../../../lambda/engine/run-options.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
 import { PopfwdError } from '../../../lambda/errors.js';

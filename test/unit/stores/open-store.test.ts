@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StoreConfig } from '../../../lambda/config/schema.js';
+import type { StoreConfig } from '../../../lambda/config/config-schema.js';
 import { hasCode } from '../../../lambda/errors.js';
 import { openStore } from '../../../lambda/stores/open-store.js';
 import {

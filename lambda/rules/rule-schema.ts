@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isRecord } from '../is-record.js';
 import { type Condition, conditionDepth, conditionSchema, expecting } from './condition-schema.js';
 import { RULE_LIMITS } from './limits.js';
 import type { ForwardMode } from './plan.js';
@@ -110,7 +111,7 @@ const parseAction = (value: unknown, ctx: Ctx): RuleAction | undefined => {
     });
     return undefined;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isRecord(value)) {
     ctx.addIssue({ code: 'custom', message: ACTION_HINT });
     return undefined;
   }

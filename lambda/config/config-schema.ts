@@ -1,6 +1,8 @@
 import * as z from 'zod';
-import { rulesSchema } from '../rules/schema.js';
-import { durationSchema, sizeSchema } from './unit-schemas.js';
+import { rulesSchema } from '../rules/rule-schema.js';
+import type { VacationConfig } from '../rules/vacation-config.js';
+import { durationSchema, sizeSchema } from '../unit-schemas.js';
+import { PRESET_NAMES } from './presets.js';
 
 /**
  * The configuration file (YAML or JSON), as README.md shows it. Secrets are references, never
@@ -139,11 +141,9 @@ export const retentionSchema = z.union(
 );
 export type Retention = z.output<typeof retentionSchema>;
 
-const PRESETS = ['outlook', 'hotmail-2010'] as const;
-
 export const mailboxSchema = z.strictObject({
   address: emailAddress,
-  preset: z.enum(PRESETS, { error: `expected one of: ${PRESETS.join(', ')}` }).optional(),
+  preset: z.enum(PRESET_NAMES, { error: `expected one of: ${PRESET_NAMES.join(', ')}` }).optional(),
   pop3: pop3Schema,
   smtp: smtpSchema.optional(),
   /** Extra trusted CA (PEM), for self-hosted servers and tests. System CAs stay trusted. */
@@ -194,6 +194,7 @@ export const limitsSchema = z.strictObject({
 });
 export type LimitsConfig = z.output<typeof limitsSchema>;
 
+/** The rules read this block through their own type (rules/vacation-config.ts), checked here. */
 export const vacationSchema = z.strictObject({
   enabled: z.boolean().default(false),
   from: dateValue.optional(),
@@ -203,8 +204,7 @@ export const vacationSchema = z.strictObject({
   days: z.number().int().min(1).max(365).default(7),
   /** Other addresses of yours: mail to them counts as addressed to you. */
   addresses: z.array(emailAddress).default([]),
-});
-export type VacationConfig = z.output<typeof vacationSchema>;
+}) satisfies z.ZodType<VacationConfig>;
 
 export const configSchema = z.strictObject({
   mailbox: mailboxSchema,

@@ -6,12 +6,12 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedConfig } from '../../../lambda/config/parse.js';
 import {
-  DEPLOYED_CONFIG_SOURCE,
+  EMBEDDED_CONFIG_SOURCE,
   embedConfig,
-  readDeployedConfig,
-} from '../../../lambda/deploy/deployed-config.js';
+  readEmbeddedConfig,
+} from '../../../lambda/deploy/embedded-config.js';
 
-const READER = fileURLToPath(new URL('../../../lambda/deploy/deployed-config.ts', import.meta.url));
+const READER = fileURLToPath(new URL('../../../lambda/deploy/embedded-config.ts', import.meta.url));
 
 const DOCUMENT = {
   mailbox: {
@@ -26,10 +26,10 @@ const DOCUMENT = {
   vacation: { enabled: true, body: 'Away until "January"\n\u2014 Alice' },
 };
 
-describe('readDeployedConfig', () => {
+describe('readEmbeddedConfig', () => {
   it('fails with ECONFIG when nothing was embedded at bundle time', () => {
     // Act
-    const read = () => readDeployedConfig();
+    const read = () => readEmbeddedConfig();
 
     // Assess
     expect(read).toThrow(expect.objectContaining({ code: 'ECONFIG' }));
@@ -43,7 +43,7 @@ describe('readDeployedConfig', () => {
       // Prepare: bundle the reader as the CDK app does (esbuild define), then load the bundle
       dir = await mkdtemp(join(tmpdir(), 'popfwd-embed-'));
       const entry = join(dir, 'entry.ts');
-      await writeFile(entry, `export { readDeployedConfig } from ${JSON.stringify(READER)};`);
+      await writeFile(entry, `export { readEmbeddedConfig } from ${JSON.stringify(READER)};`);
       const outfile = join(dir, 'bundle.mjs');
       await build({
         entryPoints: [entry],
@@ -55,11 +55,11 @@ describe('readDeployedConfig', () => {
         logLevel: 'silent',
       });
       const bundle = (await import(pathToFileURL(outfile).href)) as {
-        readDeployedConfig: typeof readDeployedConfig;
+        readEmbeddedConfig: typeof readEmbeddedConfig;
       };
 
       // Act
-      loaded = bundle.readDeployedConfig();
+      loaded = bundle.readEmbeddedConfig();
     });
 
     afterAll(async () => {
@@ -68,7 +68,7 @@ describe('readDeployedConfig', () => {
 
     it('reads back the embedded document, quotes and newlines intact', () => {
       // Assess
-      expect(loaded.source).toBe(DEPLOYED_CONFIG_SOURCE);
+      expect(loaded.source).toBe(EMBEDDED_CONFIG_SOURCE);
       expect(loaded.config.mailbox.address).toBe('alice@example.com');
       expect(loaded.config.vacation?.body).toBe(DOCUMENT.vacation.body);
     });
