@@ -15,7 +15,7 @@ import { parseConfig } from '../../../lambda/config/parse.js';
 import type { Config } from '../../../lambda/config/schema.js';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
 import type { MailboxState, SeenIndex } from '../../../lambda/engine/ledger-types.js';
-import { decodeRecord, type MessageRecord } from '../../../lambda/engine/message-record.js';
+import type { MessageRecord } from '../../../lambda/engine/message-record.js';
 import { runMailbox } from '../../../lambda/engine/run.js';
 import type { RunOptions } from '../../../lambda/engine/run-options.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
@@ -28,6 +28,7 @@ import {
 } from '../../../lambda/sandbox/pop3-server.js';
 import { type CountingStore, countingStore } from '../../../lambda/stores/counting-store.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
+import { catalogRecords } from '../../helpers/catalog-records.js';
 import { memorySecrets } from '../../helpers/memory-secrets.js';
 import {
   type SmtpTestServer,
@@ -189,15 +190,8 @@ export const useEngine = () => {
     const config = (overrides: ConfigOverrides = {}) =>
       parseConfig(document(overrides), 'engine-test.yaml').config;
 
-    const records = async (): Promise<MessageRecord[]> => {
-      const found: MessageRecord[] = [];
-      for await (const key of inspect.list(layout.recordsPrefix)) {
-        const stored = await inspect.getDocument(key);
-        const record = stored ? decodeRecord(stored.body) : null;
-        if (record) found.push(record);
-      }
-      return found;
-    };
+    const records = (): Promise<MessageRecord[]> =>
+      catalogRecords(inspect, layout, { skipDamaged: true });
 
     return {
       server,

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CRASH_POINTS, type CrashPoint } from '../../../lambda/crash-points.js';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
-import { decodeRecord } from '../../../lambda/engine/message-record.js';
 import { IN_DOUBT_REASON } from '../../../lambda/engine/state-rebuild.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
+import { catalogRecords } from '../../helpers/catalog-records.js';
 import { runCli } from '../../helpers/cli.js';
 import { type DovecotInstance, startDovecot } from '../../helpers/dovecot.js';
 import { describeWithDovecot } from '../../helpers/dovecot-suite.js';
@@ -83,9 +83,8 @@ const withheldSends = async (
   address: string,
 ): Promise<number> => {
   let withheld = 0;
-  for await (const key of store.list(mailboxLayout(address).recordsPrefix)) {
-    const record = decodeRecord((await store.getDocument(key))?.body ?? Buffer.alloc(0));
-    withheld += Object.values(record?.actions ?? {}).filter(
+  for (const record of await catalogRecords(store, address)) {
+    withheld += Object.values(record.actions).filter(
       (action) => action.reason === IN_DOUBT_REASON,
     ).length;
   }
