@@ -23,17 +23,19 @@ export const prepareCatalog = async (ctx: RunContext): Promise<void> => {
 };
 
 /**
- * Writes what is still buffered, then compacts. A compaction that fails (a damaged segment among
- * those it would merge, a store error) changes nothing it had not finished: the run reports it
- * and goes on, and the segments stay as they are for the next attempt.
+ * Compacts, once the run's work is saved. Looked at (one listing) each time the numbering passes
+ * a multiple of COMPACT_AT: after about that many new segments, not on every run. The ledger is
+ * saved first (and with it every buffered record): the outcome of the last send is then durable
+ * before compaction starts, so a crash during compaction repeats no send. A compaction that fails
+ * (a damaged segment among those it would merge, a store error) changes nothing it had not
+ * finished: the run reports it and goes on, and the segments stay for the next attempt.
  */
 export const finishCatalog = async (ctx: RunContext): Promise<void> => {
   const { catalog } = ctx;
+  const last = catalog.nextSeq + (catalog.buffered > 0 ? 1 : 0);
+  if (Math.floor(catalog.firstSeq / COMPACT_AT) === Math.floor(last / COMPACT_AT)) return;
+  await ctx.ledger.checkpoint();
   await catalog.flush();
-  // Looked at (one listing) each time the numbering passes a multiple of COMPACT_AT: after about
-  // that many new segments, not on every run.
-  if (Math.floor(catalog.firstSeq / COMPACT_AT) === Math.floor(catalog.nextSeq / COMPACT_AT))
-    return;
   try {
     const { merged, written } = await compactCatalog(ctx.store, ctx.layout, ctx.catalog);
     if (merged > 0) ctx.log.info('compacted the catalog', { merged, written });
