@@ -136,7 +136,13 @@ export class RunCatalog {
       ...list.filter((segment) => !removed.has(segment.key)),
       ...added,
     ]);
-    for (const key of removed) this.#cache.delete(key);
+    for (const key of removed) {
+      this.#cache.delete(key);
+      this.#scanned.delete(key);
+    }
+    // What the removed segments held is in the added ones: found again by the next lookup.
+    for (const [id, location] of this.#located)
+      if (removed.has(location.segment.key)) this.#located.delete(id);
   }
 
   /**

@@ -120,4 +120,19 @@ describe('catalog compaction', () => {
     // Assess
     expect((await view(store)).get(sampleRecord(1).id)?.tags).toEqual(['final']);
   });
+
+  it('still finds a message the run looked up before it compacted, in the merged segment', async () => {
+    // Prepare
+    const store = await smallSegments(COMPACT_AT, 2);
+    const catalog = new RunCatalog(store, layout, { next: COMPACT_AT });
+    const before = await catalog.get(sampleRecord(3).id);
+
+    // Act
+    await compactCatalog(store, layout, catalog);
+    const after = await catalog.get(sampleRecord(3).id);
+
+    // Assess
+    expect(after).toEqual(before);
+    expect(after).toEqual(sampleRecord(3));
+  });
 });
