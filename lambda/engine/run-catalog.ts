@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { crashPoint } from '../crash-points.js';
+import { PopfwdError } from '../errors.js';
 import type { HeaderField } from '../mail/message-meta.js';
 import type { BlobStore } from '../stores/blob-store.js';
 import {
@@ -53,8 +54,9 @@ export class RunCatalog {
   readonly #located = new Map<string, Location>();
   readonly #cache = new Map<string, Promise<Decoded>>();
   readonly #tag = randomBytes(5).toString('hex');
-  /** Segments this run wrote, in order. */
-  readonly written: SegmentName[] = [];
+  readonly #onSeq: (next: number) => void;
+  /** The number this run started from. */
+  readonly firstSeq: number;
 
   /**
    * `next` is where this run's sequence numbers start (state.json's `catalogNext`: a hint, which a
@@ -69,9 +71,6 @@ export class RunCatalog {
     this.firstSeq = this.#nextSeq;
     this.#onSeq = options.onSeq ?? (() => {});
   }
-  readonly #onSeq: (next: number) => void;
-  /** The number this run started from. */
-  readonly firstSeq: number;
 
   /** The number the next segment gets. */
   get nextSeq(): number {
@@ -117,7 +116,10 @@ export class RunCatalog {
    * lists nothing.
    */
   takeSeq(): number {
-    if (this.#nextSeq > MAX_SEQ) throw new Error('catalog sequence numbers are exhausted');
+    if (this.#nextSeq > MAX_SEQ)
+      throw new PopfwdError('ESTORE', 'the catalog has used up its segment numbers', {
+        retryable: false,
+      });
     const seq = this.#nextSeq;
     this.#nextSeq += 1;
     this.#onSeq(this.#nextSeq);
@@ -182,7 +184,6 @@ export class RunCatalog {
         contentType: 'application/gzip',
       });
       crashPoint('after-segment');
-      this.written.push(name);
       // A listing under way may or may not have seen it.
       void this.#segments?.then((list) => {
         if (!list.some((segment) => segment.key === name.key)) list.push(name);
