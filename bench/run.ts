@@ -5,7 +5,9 @@
  *
  * Settings (environment): POPFWD_BENCH_REPS (default 5), POPFWD_BENCH_SLOW_REPS (fetchmail at
  * 50 ms, about 100 s per run; default 3), POPFWD_BENCH_COUNT (messages besides the 30 MB one;
- * default 1000 — smaller only to try the harness).
+ * default 1000 — smaller only to try the harness), POPFWD_BENCH_TOOLS (a comma-separated subset of
+ * the tools below, e.g. `popfwd-archive,mpop`; default all). A subset prints the report and the
+ * raw samples but leaves BENCHMARKS.md alone: the section there compares every tool in one run.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -45,6 +47,17 @@ import {
 
 const TOOLS = ['popfwd', 'popfwd-lambda', 'popfwd-archive', 'mpop', 'fetchmail'] as const;
 type Tool = (typeof TOOLS)[number];
+
+/** The tools measured in this run (POPFWD_BENCH_TOOLS), in the order above. */
+const selectedTools = (): readonly Tool[] => {
+  const wanted = process.env.POPFWD_BENCH_TOOLS?.split(',').map((name) => name.trim());
+  if (!wanted) return TOOLS;
+  const unknown = wanted.filter((name) => !(TOOLS as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    throw new Error(`POPFWD_BENCH_TOOLS: unknown tool(s) ${unknown.join(', ')}`);
+  return TOOLS.filter((tool) => wanted.includes(tool));
+};
+const ACTIVE = selectedTools();
 
 const LABELS: Record<Tool, string> = {
   popfwd: 'popfwd (rules, forwards)',
@@ -138,17 +151,15 @@ const measureRun = async (
 
 /** Rotates the tool order every repetition so no tool always runs right after another. */
 const order = (repetition: number): Tool[] =>
-  TOOLS.map((_, index) => TOOLS[(index + repetition) % TOOLS.length] as Tool);
+  ACTIVE.map((_, index) => ACTIVE[(index + repetition) % ACTIVE.length] as Tool);
 
 const measureAll = async (env: BenchEnvironment, smtp: SmtpSink): Promise<Sample[]> => {
   const reps = setting('POPFWD_BENCH_REPS', 5);
   const slowReps = Math.min(reps, setting('POPFWD_BENCH_SLOW_REPS', 3));
   const loopback = env.latencies[0] as Latency;
   step('warm-up (not recorded): Dovecot indexes the mailbox, caches fill');
-  await runOnce('mpop', env, loopback, smtp);
-  await runOnce('popfwd', env, loopback, smtp);
-  await runOnce('popfwd-archive', env, loopback, smtp);
-  await runOnce('popfwd-lambda', env, loopback, smtp);
+  for (const tool of ['mpop', 'popfwd', 'popfwd-archive', 'popfwd-lambda'] as const)
+    if (ACTIVE.includes(tool)) await runOnce(tool, env, loopback, smtp);
   const samples: Sample[] = [];
   for (const latency of env.latencies) {
     for (let repetition = 0; repetition < reps; repetition += 1) {
@@ -174,7 +185,7 @@ interface Cell {
 
 const cells = (samples: readonly Sample[], rttMs: number): Map<Tool, Cell> =>
   new Map(
-    TOOLS.map((tool) => {
+    ACTIVE.map((tool) => {
       const mine = samples.filter((sample) => sample.tool === tool && sample.rttMs === rttMs);
       return [
         tool,
@@ -200,7 +211,8 @@ const renderReport = (
   for (const latency of env.latencies) {
     const byTool = cells(samples, latency.rttMs);
     const wall = (tool: Tool): number => (byTool.get(tool) as Cell).wall.median;
-    for (const tool of TOOLS) {
+    const has = (tool: Tool) => ACTIVE.includes(tool);
+    for (const tool of ACTIVE) {
       const cell = byTool.get(tool) as Cell;
       const popfwd = tool.startsWith('popfwd');
       rows.push([
@@ -210,8 +222,8 @@ const renderReport = (
         `${(cell.cpu.median / 1000).toFixed(2)} s`,
         formatRss(cell.rss),
         formatRate(env.wireBytes, cell.wall.median),
-        popfwd ? formatRatio(cell.wall.median / wall('mpop')) : '—',
-        popfwd ? formatRatio(cell.wall.median / wall('fetchmail')) : '—',
+        popfwd && has('mpop') ? formatRatio(cell.wall.median / wall('mpop')) : '—',
+        popfwd && has('fetchmail') ? formatRatio(cell.wall.median / wall('fetchmail')) : '—',
       ]);
       worstRss.set(tool, Math.max(worstRss.get(tool) ?? 0, cell.rss.max));
     }
@@ -220,6 +232,7 @@ const renderReport = (
       ['popfwd', 7],
       ['popfwd-lambda', 7],
     ] as const) {
+      if (!has(tool) || !has('mpop')) continue;
       const ratio = wall(tool) / wall('mpop');
       goals.push([
         `issue ${issue}: ${LABELS[tool]} ≤ ${GOALS.mpopRatio.toFixed(1)}× mpop, ${latency.label}`,
@@ -227,7 +240,7 @@ const renderReport = (
         verdict(ratio <= GOALS.mpopRatio),
       ]);
     }
-    if (latency.rttMs > 0) {
+    if (latency.rttMs > 0 && has('popfwd') && has('fetchmail')) {
       const speedup = wall('fetchmail') / wall('popfwd');
       goals.push([
         `issue 7: ${LABELS.popfwd} ≥ ${GOALS.fetchmailSpeedup}× faster than fetchmail, ${latency.label}`,
@@ -237,6 +250,7 @@ const renderReport = (
     }
   }
   for (const tool of ['popfwd', 'popfwd-lambda'] as const) {
+    if (!ACTIVE.includes(tool)) continue;
     const worst = (worstRss.get(tool) ?? 0) / 1024;
     goals.push([
       `issue 7: ${LABELS[tool]}, peak RSS < ${GOALS.peakRssMb} MB (30 MB message included)`,
@@ -290,7 +304,8 @@ const main = async (): Promise<void> => {
   const commit = popfwdCommit(PROJECT_DIR);
   buildCli();
   const count = setting('POPFWD_BENCH_COUNT', 1000);
-  const env = await setUpEnvironment(['mpop', 'fetchmail'], { count });
+  const peers = (['mpop', 'fetchmail'] as const).filter((tool) => ACTIVE.includes(tool));
+  const env = await setUpEnvironment(peers, { count });
   const smtp = await startSmtpSink(env.user, env.password);
   const loadStart = loadAverage();
   let samples: Sample[];
@@ -310,7 +325,7 @@ const main = async (): Promise<void> => {
   });
   await mkdir(join(WORK_DIR, 'results'), { recursive: true });
   await writeFile(join(WORK_DIR, 'results', 'pipeline.json'), JSON.stringify(samples, null, 2));
-  await writeSection(BENCHMARKS_MD, 'pipeline', report);
+  if (ACTIVE.length === TOOLS.length) await writeSection(BENCHMARKS_MD, 'pipeline', report);
   process.stdout.write(`${report}\n`);
 };
 

@@ -66,16 +66,21 @@ const etagOf = (body: Buffer): string => `"${createHash('md5').update(body).dige
 const xmlText = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+export interface S3Stub extends Stub {
+  /** Puts an object straight into the bucket, with no request (setting up a large archive). */
+  seed(bucket: string, key: string, body: Buffer): void;
+}
+
 /**
  * A path-style S3 bucket in memory: GetObject, PutObject with If-None-Match: * and If-Match
- * (412 when the condition fails), DeleteObject, and one page of ListObjectsV2 (a first poll
- * lists the records once to tell a new mailbox from a lost state). Anything else (multipart,
- * continued listings) is refused, so a poll that needs it fails loudly instead of measuring
- * something else.
+ * (412 when the condition fails), DeleteObject, and ListObjectsV2 pages (continuation tokens
+ * included: `archive list` of a large archive pages through its keys). Anything else
+ * (multipart) is refused, so a run that needs it fails loudly instead of measuring something
+ * else.
  */
-export const startS3Stub = (latencyMs: number): Promise<Stub> => {
+export const startS3Stub = async (latencyMs: number): Promise<S3Stub> => {
   const objects = new Map<string, Buffer>();
-  return serve(latencyMs, (request, body): Reply => {
+  const stub = await serve(latencyMs, (request, body): Reply => {
     const url = new URL(request.url ?? '/', 'http://stub');
     const key = decodeURIComponent(url.pathname);
     const existing = objects.get(key);
@@ -102,18 +107,17 @@ export const startS3Stub = (latencyMs: number): Promise<Stub> => {
       objects.set(key, body);
       return { operation: 'PutObject', status: 200, headers: { etag: etagOf(body) } };
     }
-    if (
-      request.method === 'GET' &&
-      url.searchParams.get('list-type') === '2' &&
-      !url.searchParams.has('continuation-token')
-    ) {
+    if (request.method === 'GET' && url.searchParams.get('list-type') === '2') {
       const bucket = key.split('/')[1] ?? '';
       const prefix = url.searchParams.get('prefix') ?? '';
-      const limit = Number(url.searchParams.get('max-keys') ?? 1000);
+      const limit = Math.min(1000, Number(url.searchParams.get('max-keys') ?? 1000));
+      // The token is the last key of the previous page (S3's are opaque; any will do).
+      const after = url.searchParams.get('continuation-token') ?? '';
       const matching = [...objects.keys()]
-        .filter((name) => name.startsWith(`/${bucket}/${prefix}`))
+        .filter((name) => name.startsWith(`/${bucket}/${prefix}`) && name > after)
         .sort();
       const page = matching.slice(0, limit);
+      const truncated = matching.length > limit;
       const contents = page
         .map((name) => {
           const object = objects.get(name) ?? Buffer.alloc(0);
@@ -121,14 +125,14 @@ export const startS3Stub = (latencyMs: number): Promise<Stub> => {
           return `<Contents><Key>${objectKey}</Key><Size>${object.length}</Size><ETag>${xmlText(etagOf(object))}</ETag></Contents>`;
         })
         .join('');
-      if (matching.length > limit) {
-        return { operation: 'ListObjectsV2 (continued)', ...s3Error(501, 'NotImplemented') };
-      }
+      const next = truncated
+        ? `<NextContinuationToken>${xmlText(page[page.length - 1] ?? '')}</NextContinuationToken>`
+        : '';
       return {
         operation: 'ListObjectsV2',
         status: 200,
         headers: { 'content-type': 'application/xml' },
-        body: `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${xmlText(bucket)}</Name><Prefix>${xmlText(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${limit}</MaxKeys><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`,
+        body: `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${xmlText(bucket)}</Name><Prefix>${xmlText(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${limit}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${next}${contents}</ListBucketResult>`,
       };
     }
     if (request.method === 'DELETE' && plain) {
@@ -140,6 +144,7 @@ export const startS3Stub = (latencyMs: number): Promise<Stub> => {
       ...s3Error(501, 'NotImplemented'),
     };
   });
+  return { ...stub, seed: (bucket, key, body) => objects.set(`/${bucket}/${key}`, body) };
 };
 
 /** SSM Parameter Store's GetParameter and PutParameter (JSON 1.1 protocol) over `parameters`. */

@@ -5,7 +5,7 @@ import { parseHeaderBlock } from '../mail/parse-headers.js';
 import type { BlobStore } from '../stores/blob-store.js';
 import { crashPoint } from '../test-hooks/crash-points.js';
 import type { MailboxLayout } from './layout.js';
-import { type MessageRecord, readRecord } from './message-record.js';
+import type { MessageRecord } from './message-record.js';
 import { MessageTap } from './message-tap.js';
 
 export type ArchiveOutcome =
@@ -38,6 +38,8 @@ export interface ArchiveInput {
   readonly stream: Readable;
   readonly sizeHint?: number;
   readonly now: number;
+  /** The message's record, if it has one (the run's catalog). */
+  readonly readRecord: (id: string) => Promise<MessageRecord | null>;
 }
 
 const sha256Of = async (stream: Readable): Promise<string> => {
@@ -77,7 +79,7 @@ export const archiveMessage = async (input: ArchiveInput): Promise<ArchiveOutcom
   if (result === 'created') return { kind: 'created', id, meta };
 
   // A damaged record throws: taking it for a missing one would plan the message again.
-  const record = await readRecord(store, layout, id);
+  const record = await input.readRecord(id);
   const storedSha = record?.meta.sha256 ?? (await storedRawSha(store, key));
   if (storedSha !== sha256)
     return { kind: 'conflict', id, alternateId: alternateIdFor(layout, uidl, sha256), sha256 };

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { hasCode, PopfwdError } from '../errors.js';
 import type { Log } from '../log.js';
 import type { BlobStore } from '../stores/blob-store.js';
+import { listLegacyRecords, listSegments, readSegment } from './catalog-read.js';
 import type { MailboxLayout } from './layout.js';
 import { type MessageRecord, parseRecord } from './message-record.js';
 import { damaged, messageIdSchema, parseStored, sha256Schema } from './stored-document.js';
@@ -38,7 +39,7 @@ const encode = (entry: DigestEntry): Buffer => Buffer.from(JSON.stringify(entry)
 
 /**
  * The entry for these bytes, or null. A damaged entry is rebuilt from the records, the durable
- * evidence of what was planned: the record with these bytes, or none (then nothing was planned
+ * evidence of what was planned: a catalog record with these bytes, or none (then nothing was planned
  * for them, and the entry is removed).
  */
 export const readDigest = async (
@@ -71,14 +72,23 @@ export const readDigest = async (
   return { entry, version };
 };
 
-/** The record of the message with these bytes: a full scan, only to repair a damaged entry. */
+/**
+ * A record of the message with these bytes: a scan of the catalog (then of legacy record objects),
+ * only to repair a damaged entry. Every entry of one message names the same bytes, so the first
+ * found will do; one segment is held at a time.
+ */
 const findRecord = async (
   store: BlobStore,
   layout: MailboxLayout,
   sha256: string,
 ): Promise<MessageRecord | null> => {
-  for await (const key of store.list(layout.recordsPrefix)) {
-    if (!key.endsWith('.json')) continue;
+  for (const segment of await listSegments(store, layout)) {
+    const found = (await readSegment(store, segment.key)).find(
+      (entry) => entry.record.meta.sha256 === sha256,
+    );
+    if (found) return found.record;
+  }
+  for (const key of await listLegacyRecords(store, layout)) {
     const stored = await store.getDocument(key);
     const record = stored ? parseRecord(stored.body, key) : null;
     if (record?.meta.sha256 === sha256) return record;

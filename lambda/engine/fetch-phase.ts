@@ -72,6 +72,7 @@ const archiveAndRecord = async (
       stream,
       sizeHint: message.size,
       now: clock.now(),
+      readRecord: (id) => ctx.catalog.get(id),
     });
   } catch (error) {
     // Whatever stopped reading it, the rest of this message must still leave the socket.
@@ -236,6 +237,7 @@ export const fetchPhase = async (
         id: alternateId,
         stream: pop3.retr(message.n, budget.guard),
         now: clock.now(),
+        readRecord: (id) => ctx.catalog.get(id),
       });
       if ((await identity.settle(message, outcome, log)) === 'refetch')
         throw new Error('its content changed between two reads');

@@ -8,7 +8,10 @@ import { createHash } from 'node:crypto';
  *   <mailbox>/state.json            lease, pending sends, vacation memory, daily send count
  *   <mailbox>/uidls.json            UIDLs already archived (read once per poll)
  *   <mailbox>/raw/<id>.eml          the raw message, exactly as RETR delivered it
- *   <mailbox>/records/<id>.json     its metadata, rule outcome and actions
+ *   <mailbox>/catalog/<seq>-….jsonl.gz  segments: the records (metadata, rule outcome, sends) of many
+ *                                   messages each (engine/catalog-format.ts)
+ *   <mailbox>/records/<id>.json     one record per message, as versions before the catalog wrote
+ *                                   them; moved into the catalog by the first run (catalog-migrate.ts)
  *   <mailbox>/sha256/<sha256>.json  which message id holds these exact bytes (read per new message)
  *
  * Raw mail has a prefix of its own so a lifecycle rule can move it to a colder storage class
@@ -19,6 +22,9 @@ export interface MailboxLayout {
   readonly stateKey: string;
   readonly seenKey: string;
   readonly rawPrefix: string;
+  /** Catalog segments (catalog-format.ts). */
+  readonly catalogPrefix: string;
+  /** Record objects of earlier versions, read only to move them into the catalog. */
   readonly recordsPrefix: string;
   readonly digestPrefix: string;
   /** The message id for a UIDL: 32 hex characters of SHA-256. */
@@ -36,6 +42,7 @@ export const mailboxFolder = (address: string): string =>
 export const mailboxLayout = (address: string): MailboxLayout => {
   const prefix = `${mailboxFolder(address)}/`;
   const rawPrefix = `${prefix}raw/`;
+  const catalogPrefix = `${prefix}catalog/`;
   const recordsPrefix = `${prefix}records/`;
   const digestPrefix = `${prefix}sha256/`;
   return {
@@ -43,6 +50,7 @@ export const mailboxLayout = (address: string): MailboxLayout => {
     stateKey: `${prefix}state.json`,
     seenKey: `${prefix}uidls.json`,
     rawPrefix,
+    catalogPrefix,
     recordsPrefix,
     digestPrefix,
     idFor: (uidl) => createHash('sha256').update(uidl, 'latin1').digest('hex').slice(0, 32),

@@ -61,6 +61,8 @@ export const stateSchema: z.ZodType<MailboxState> = z.looseObject({
   ),
   vacation: z.record(z.string(), isoTimeSchema),
   sends: z.looseObject({ day: z.string(), count }),
+  catalogSince: isoTimeSchema.optional(),
+  catalogNext: z.number().int().min(0).optional(),
   sendPause: z
     .looseObject({ until: isoTimeSchema, code: errorCodeSchema, reason: z.string() })
     .optional(),

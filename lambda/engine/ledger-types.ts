@@ -90,6 +90,17 @@ export interface MailboxState {
   readonly failedSends?: readonly FailedSend[];
   /** ISO time the OAuth2 refresh token was last rotated and stored by a run. */
   readonly refreshTokenRotatedAt?: string;
+  /**
+   * ISO time the last record object of an earlier version (`records/<id>.json`) was moved into
+   * the catalog (catalog-migrate.ts); absent until then, and runs keep looking for them.
+   */
+  readonly catalogSince?: string;
+  /**
+   * Where the next run starts numbering catalog segments: keeps numbers rising from run to run, so
+   * a lookup finds a message's newest entry in the newest segments. Only a hint: correctness
+   * never depends on it (run-catalog.ts `takeSeq`).
+   */
+  readonly catalogNext?: number;
 }
 
 export interface FetchFailure {

@@ -12,7 +12,7 @@ import {
   type SeenEntry,
   type SeenIndex,
 } from './ledger-types.js';
-import { hasAny, type RebuildReport, rebuildState } from './state-rebuild.js';
+import { hasRecords, type RebuildReport, rebuildState } from './state-rebuild.js';
 import { parseStored, RESTORE_REMEDY } from './stored-document.js';
 
 const encode = (value: unknown): Buffer => Buffer.from(JSON.stringify(value), 'utf8');
@@ -63,6 +63,8 @@ export class Ledger {
   #saving: Promise<void> = Promise.resolve();
   /** How the ledger was recovered from a lost document, for the run to report. */
   readonly recovery: Recovery;
+  /** Makes durable what the documents about to be saved may name (the run's catalog). */
+  #beforeSave: (() => Promise<void>) | null = null;
 
   private constructor(
     private readonly store: BlobStore,
@@ -102,12 +104,13 @@ export class Ledger {
       ? parseStored(stateSchema, stateDoc.body, layout.stateKey, RESTORE_REMEDY)
       : emptyState(mailbox);
     let recovery: Recovery = {};
-    // Both checks list the records only when a document is missing: never on a normal poll.
-    if (!stateDoc && (seenDoc || (await hasAny(store, layout.recordsPrefix)))) {
+    // Both checks list the catalog (and legacy records) only when a document is missing: never
+    // on a normal poll.
+    if (!stateDoc && (seenDoc || (await hasRecords(store, layout)))) {
       const rebuilt = await rebuildState(store, layout, mailbox, now);
       state = rebuilt.state;
       recovery = { stateRebuilt: rebuilt.report };
-    } else if (stateDoc && !seenDoc && (await hasAny(store, layout.recordsPrefix))) {
+    } else if (stateDoc && !seenDoc && (await hasRecords(store, layout))) {
       recovery = { seenLost: true };
     }
     return new Ledger(
@@ -117,6 +120,15 @@ export class Ledger {
       { value: seen, version: seenDoc?.version ?? null },
       recovery,
     );
+  }
+
+  /**
+   * `flush` runs before every save of state.json or uidls.json, after the document is taken: what
+   * the saved document names (a seen message, a pending send) is then durable before it is. The
+   * run's catalog flushes its records here ("records first").
+   */
+  flushBeforeSaving(flush: () => Promise<void>): void {
+    this.#beforeSave = flush;
   }
 
   get dirty(): boolean {
@@ -194,7 +206,10 @@ export class Ledger {
   saveState(): Promise<void> {
     return this.#serially(async () => {
       const changes = this.#stateChanges;
-      this.#stateVersion = await this.store.putDocument(this.layout.stateKey, encode(this.state), {
+      // Taken before the flush, in the same tick: everything it names was put before it.
+      const body = encode(this.state);
+      await this.#beforeSave?.();
+      this.#stateVersion = await this.store.putDocument(this.layout.stateKey, body, {
         ifVersion: this.#stateVersion,
         contentType: 'application/json',
       });
@@ -205,15 +220,12 @@ export class Ledger {
   saveSeen(): Promise<void> {
     return this.#serially(async () => {
       const changes = this.#seenChanges;
-      const uidls = Object.fromEntries(this.seen);
-      this.#seenVersion = await this.store.putDocument(
-        this.layout.seenKey,
-        encode({ v: 1, uidls }),
-        {
-          ifVersion: this.#seenVersion,
-          contentType: 'application/json',
-        },
-      );
+      const body = encode({ v: 1, uidls: Object.fromEntries(this.seen) });
+      await this.#beforeSave?.();
+      this.#seenVersion = await this.store.putDocument(this.layout.seenKey, body, {
+        ifVersion: this.#seenVersion,
+        contentType: 'application/json',
+      });
       this.#seenSaved = changes;
     });
   }

@@ -4,7 +4,7 @@ import { crashPoint } from '../test-hooks/crash-points.js';
 import type { ArchiveOutcome } from './archive-message.js';
 import { claimDigest, moveDigest, readDigest } from './digest-index.js';
 import type { SeenEntry } from './ledger-types.js';
-import { type MessageRecord, readRecord } from './message-record.js';
+import type { MessageRecord } from './message-record.js';
 import { recordNew, resume } from './record-message.js';
 import type { RunContext } from './run-context.js';
 import type { ServerMessage } from './selection.js';
@@ -65,9 +65,7 @@ export class MessageIdentity {
     ctx.counters.bytes += meta.size;
     // Read again: a copy with the same bytes settled just before this one may have written it.
     const record =
-      outcome.kind === 'exists'
-        ? (outcome.record ?? (await readRecord(ctx.store, ctx.layout, id)))
-        : null;
+      outcome.kind === 'exists' ? (outcome.record ?? (await ctx.catalog.get(id))) : null;
     if (record) {
       this.#known(message, { id, record }, log);
       return 'done';
@@ -85,7 +83,7 @@ export class MessageIdentity {
       this.#note(message, id, await recordNew(ctx, message, id, meta, log));
       return 'done';
     }
-    const held = await readRecord(ctx.store, ctx.layout, owner.entry.id);
+    const held = await ctx.catalog.get(owner.entry.id);
     if (held) {
       // Its raw copy gone (removed by hand) would leave these bytes nowhere: ours takes its key.
       if (!(await this.#rawExists(owner.entry.id))) await this.#restore(id, owner.entry.id);
@@ -115,7 +113,7 @@ export class MessageIdentity {
   async #heldElsewhere(sha256: string): Promise<Held | null> {
     const owner = await readDigest(this.ctx.store, this.ctx.layout, sha256, this.ctx.log);
     if (!owner) return null;
-    const record = await readRecord(this.ctx.store, this.ctx.layout, owner.entry.id);
+    const record = await this.ctx.catalog.get(owner.entry.id);
     if (!record || !(await this.#rawExists(owner.entry.id))) return null;
     return { id: owner.entry.id, record };
   }

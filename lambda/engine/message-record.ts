@@ -5,7 +5,14 @@ import type { BlobStore } from '../stores/blob-store.js';
 import type { MailboxLayout } from './layout.js';
 import { actionsSchema, sendActionSchema } from './ledger-schema.js';
 import type { ActionState } from './ledger-types.js';
-import { isoTimeSchema, messageIdSchema, parseStored, sha256Schema } from './stored-document.js';
+import {
+  damaged,
+  describeIssues,
+  isoTimeSchema,
+  messageIdSchema,
+  parseStored,
+  sha256Schema,
+} from './stored-document.js';
 
 /**
  * The per-message document beside the raw `.eml`: what `popfwd archive list` shows without
@@ -87,6 +94,17 @@ export const encodeRecord = (record: MessageRecord): Buffer =>
 /** The record in `body`; throws ESTORE naming `key` when it is damaged. */
 export const parseRecord = (body: Buffer, key: string): MessageRecord =>
   parseStored(recordSchema, body, key, RECORD_REMEDY);
+
+/**
+ * A record already parsed from JSON (a catalog segment line); throws ESTORE naming `where` when it
+ * does not match the schema.
+ */
+export const checkRecord = (value: unknown, where: string): MessageRecord => {
+  const result = recordSchema.safeParse(value);
+  if (!result.success) throw damaged(where, describeIssues(result.error.issues), RECORD_REMEDY);
+  // As JSON.parse made it: see parseStored.
+  return value as MessageRecord;
+};
 
 /** For listings that show what they can: a damaged record reads as null. */
 export const decodeRecord = (body: Buffer): MessageRecord | null => {

@@ -3,7 +3,7 @@ import type { Log } from '../log.js';
 import type { MessageMeta } from '../mail/message-meta.js';
 import type { MessagePlan } from '../rules/plan.js';
 import type { ActionState, PendingMessage, SeenEntry } from './ledger-types.js';
-import { encodeRecord, type MessageRecord } from './message-record.js';
+import type { MessageRecord } from './message-record.js';
 import { planMessage } from './plan-message.js';
 import type { RunContext } from './run-context.js';
 import type { ServerMessage } from './selection.js';
@@ -58,7 +58,7 @@ const track = (
   ctx.sends.push({ id, uidl: pending.uidl, record, place: message.n });
 };
 
-/** Plans a message archived under `id` and writes its record; then the ledger may point to it. */
+/** Plans a message archived under `id` and records it; then the ledger may point to it. */
 export const recordNew = async (
   ctx: RunContext,
   message: ServerMessage,
@@ -78,9 +78,8 @@ export const recordNew = async (
     actions,
     updatedAt: new Date(ctx.clock.now()).toISOString(),
   };
-  await ctx.store.putDocument(ctx.layout.recordKey(id), encodeRecord(record), {
-    contentType: 'application/json',
-  });
+  // Buffered: the ledger's next save writes it to the catalog first (run-catalog.ts).
+  ctx.catalog.put(record);
   if (Object.keys(actions).length > 0)
     track(ctx, message, id, { uidl: message.uidl, since: meta.archivedAt, actions }, record);
   if (plan?.loop) {

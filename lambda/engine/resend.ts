@@ -10,8 +10,8 @@ import { mailboxLayout } from './layout.js';
 import { Ledger, leaseOwner } from './ledger.js';
 import type { ActionState, MailboxState, PendingMessage } from './ledger-types.js';
 import { mailerFactory } from './mailer-factory.js';
-import { readRecord } from './message-record.js';
 import { armCutoff, runBudget } from './run-budget.js';
+import { RunCatalog } from './run-catalog.js';
 import { newCounters, type RunContext, toSummary } from './run-context.js';
 import type { RunOptions } from './run-options.js';
 import { sendPhase } from './send-phase.js';
@@ -106,12 +106,17 @@ export const resendMailbox = async (options: ResendOptions): Promise<ResendResul
     if (chosen.size === 0) return { summary: toSummary(counters, 0), messages: [] };
 
     const runId = leaseOwner(randomUUID().slice(0, 8));
+    const catalog = new RunCatalog(store, layout, {
+      next: ledger.state.catalogNext ?? 0,
+      onSeq: (next) => ledger.updateState((state) => ({ ...state, catalogNext: next })),
+    });
+    ledger.flushBeforeSaving(() => catalog.flush());
     await ledger.acquireLease(runId, budget.deadline + LEASE_GRACE_MS, clock.now());
     try {
       if (options.failed) {
         const since = new Date(clock.now()).toISOString();
         for (const id of chosen) {
-          const record = await readRecord(store, layout, id);
+          const record = await catalog.get(id);
           if (!record) {
             // Without the record there is no archived copy to send from: it stays listed.
             log.error('the record of a message with a failed send is missing; not resent', { id });
@@ -157,6 +162,7 @@ export const resendMailbox = async (options: ResendOptions): Promise<ResendResul
         store,
         layout,
         ledger,
+        catalog,
         log,
         clock,
         counters,

@@ -5,6 +5,7 @@ import type { Log } from '../log.js';
 import type { BlobStore } from '../stores/blob-store.js';
 import type { MailboxLayout } from './layout.js';
 import type { Ledger } from './ledger.js';
+import type { RunCatalog } from './run-catalog.js';
 import type { RunOptions } from './run-options.js';
 import type { SendQueue } from './send-queue.js';
 import type { RunSummary, StopReason } from './summary.js';
@@ -16,6 +17,8 @@ export interface RunContext {
   readonly store: BlobStore;
   readonly layout: MailboxLayout;
   readonly ledger: Ledger;
+  /** Message records: this run's, buffered until the next ledger save, and the catalog's. */
+  readonly catalog: RunCatalog;
   readonly log: Log;
   readonly clock: Clock;
   readonly counters: RunCounters;

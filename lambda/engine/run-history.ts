@@ -33,7 +33,7 @@ export interface RunRecord {
 
 /** A send that failed for good, remembered for `status` and `resend --failed`. */
 export interface FailedSend {
-  /** The message id (records/<id>.json). */
+  /** The message id (its raw object is raw/<id>.eml). */
   readonly id: string;
   readonly uidl: string;
   readonly actionId: string;

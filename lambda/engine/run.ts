@@ -10,12 +10,14 @@ import { redactingLog } from '../redact/redacting-log.js';
 import { Redactor } from '../redact/redactor.js';
 import { notingWrites } from '../secrets/noting-writes.js';
 import { crashPoint } from '../test-hooks/crash-points.js';
+import { catalogNeedsWork, finishCatalog, prepareCatalog } from './catalog-upkeep.js';
 import { fetchPhase } from './fetch-phase.js';
 import { mailboxLayout } from './layout.js';
 import { Ledger, leaseOwner } from './ledger.js';
 import { mailerFactory } from './mailer-factory.js';
 import { clearFetchFailures, QUARANTINE_AFTER, quarantined } from './quarantine.js';
 import { armCutoff, type CutoffAlarm, type RunBudget, runBudget } from './run-budget.js';
+import { RunCatalog } from './run-catalog.js';
 import { newCounters, type RunContext, toSummary } from './run-context.js';
 import { reportFindings } from './run-findings.js';
 import { rotationStale, runRecord, withRotation, withRun } from './run-history.js';
@@ -112,12 +114,19 @@ const runWithin = async (
     return finish();
   }
 
+  const catalog = new RunCatalog(store, layout, {
+    next: ledger.state.catalogNext ?? 0,
+    onSeq: (next) => ledger.updateState((state) => ({ ...state, catalogNext: next })),
+  });
+  // Records first: every ledger save writes the buffered records before it (run-catalog.ts).
+  ledger.flushBeforeSaving(() => catalog.flush());
   const ctx: RunContext = {
     runId,
     config,
     store,
     layout,
     ledger,
+    catalog,
     log,
     clock,
     counters,
@@ -237,6 +246,7 @@ const runWithin = async (
       fresh.length > 0 ||
       vanished.length > 0 ||
       forgottenFailures.length > 0 ||
+      catalogNeedsWork(ledger) ||
       selectDeletions(listing, ledger.seen, config.mailbox.retention, clock.now()).length > 0 ||
       hasDueSends(ledger.state, clock.now(), config.limits.maxSendsPerDay);
     if (!work) {
@@ -262,6 +272,7 @@ const runWithin = async (
     for (const uidl of vanished) ledger.forget(uidl);
     if (forgottenFailures.length > 0)
       ledger.updateState((state) => clearFetchFailures(state, forgottenFailures));
+    await prepareCatalog(ctx);
 
     // Sending starts now and overlaps the fetch: each new message is handed over once recorded.
     sending = sendPhase(
@@ -301,6 +312,7 @@ const runWithin = async (
     await sending;
     noteRotation();
     ledger.updateState((state) => withRun(state, runRecord(counters, started, clock.now())));
+    await finishCatalog(ctx);
     await ledger.releaseLease();
   } catch (error) {
     // No QUIT: the server deletes nothing. What was archived is saved for the next run.

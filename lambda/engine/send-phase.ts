@@ -11,11 +11,7 @@ import {
   type MailboxState,
   type PendingMessage,
 } from './ledger-types.js';
-import {
-  encodeRecord,
-  type MessageRecord,
-  readRecord as readStoredRecord,
-} from './message-record.js';
+import type { MessageRecord } from './message-record.js';
 import type { RunContext } from './run-context.js';
 import { failedSendsOf, withFailedSends } from './run-history.js';
 import {
@@ -81,16 +77,17 @@ const compose = async (
   });
 };
 
-/** Records written at once when their sends are final. */
+/** Records looked up at once when their sends are final. */
 const FINALIZE_CONCURRENCY = 8;
 
-/** A damaged record throws ESTORE naming it: its sends are not guessed at. */
+/** A damaged record or catalog segment throws ESTORE naming it: its sends are not guessed at. */
 const readRecord = (ctx: RunContext, id: string): Promise<MessageRecord | null> =>
-  readStoredRecord(ctx.store, ctx.layout, id);
+  ctx.catalog.get(id);
 
 /**
  * Copies the final outcome of each message's sends into its record, then drops the messages from
- * the ledger: records first, so the ledger never forgets a send its record does not show.
+ * the ledger: records first, so the ledger never forgets a send its record does not show. The
+ * new records are buffered in the catalog, which the ledger flushes before it saves the drop.
  */
 const finalize = async (
   ctx: RunContext,
@@ -101,13 +98,7 @@ const finalize = async (
     const pending = ctx.ledger.state.pending[id];
     const record = known ?? (await readRecord(ctx, id));
     if (!pending || !record) return;
-    await ctx.store.putDocument(
-      ctx.layout.recordKey(id),
-      encodeRecord({ ...record, actions: pending.actions, updatedAt }),
-      {
-        contentType: 'application/json',
-      },
-    );
+    ctx.catalog.put({ ...record, actions: pending.actions, updatedAt });
   });
   ctx.ledger.updateState((state) =>
     withFailedSends(

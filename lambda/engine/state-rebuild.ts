@@ -1,5 +1,5 @@
 import type { BlobStore } from '../stores/blob-store.js';
-import { forEachLimit } from './concurrency.js';
+import { scanCatalog } from './catalog-read.js';
 import type { MailboxLayout } from './layout.js';
 import {
   type ActionState,
@@ -8,11 +8,11 @@ import {
   type MailboxState,
   type PendingMessage,
 } from './ledger-types.js';
-import { type MessageRecord, parseRecord } from './message-record.js';
 import { utcDay } from './send-policy.js';
 
 /**
- * state.json gone while message records exist: the records are the durable evidence, so the state
+ * state.json gone while message records exist (in the catalog, or as record objects an earlier
+ * version wrote): the records are the durable evidence, so the state
  * is rebuilt from them instead of starting empty (which would forget vacation replies and leave
  * sends in limbo). A record shows a send as final only once the ledger was done with it; a send it
  * still shows open may have gone out before the state was lost, so it is never repeated: it is
@@ -31,7 +31,6 @@ export interface RebuildReport {
 }
 
 const DAY_MS = 86_400_000;
-const READ_CONCURRENCY = 8;
 
 /** Whether anything under `prefix` exists; reads one listing page at most. */
 export const hasAny = async (store: BlobStore, prefix: string): Promise<boolean> => {
@@ -39,20 +38,20 @@ export const hasAny = async (store: BlobStore, prefix: string): Promise<boolean>
   return false;
 };
 
+/** Whether the mailbox has message records: catalog segments, or legacy record objects. */
+export const hasRecords = async (store: BlobStore, layout: MailboxLayout): Promise<boolean> =>
+  (await hasAny(store, layout.catalogPrefix)) || (await hasAny(store, layout.recordsPrefix));
+
 export const rebuildState = async (
   store: BlobStore,
   layout: MailboxLayout,
   mailbox: string,
   now: number,
 ): Promise<{ state: MailboxState; report: RebuildReport }> => {
-  const keys: string[] = [];
-  for await (const key of store.list(layout.recordsPrefix))
-    if (key.endsWith('.json')) keys.push(key);
-  const records: MessageRecord[] = [];
-  await forEachLimit(keys, READ_CONCURRENCY, async (key) => {
-    const stored = await store.getDocument(key);
-    if (stored) records.push(parseRecord(stored.body, key));
-  });
+  // A damaged segment or record throws: a state guessed from part of the records could repeat
+  // sends the missing part shows as made.
+  const { folded } = await scanCatalog(store, layout);
+  const records = [...folded.values()].map((entry) => entry.record);
 
   const today = utcDay(now);
   const vacation: Record<string, string> = {};

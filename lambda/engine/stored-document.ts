@@ -24,7 +24,8 @@ export const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, { error: 'expecte
 
 const MAX_PROBLEMS = 3;
 
-const describe = (issues: readonly z.core.$ZodIssue[]): string =>
+/** The first few schema problems, for an error message. */
+export const describeIssues = (issues: readonly z.core.$ZodIssue[]): string =>
   issues
     .slice(0, MAX_PROBLEMS)
     .map((issue) => {
@@ -50,7 +51,7 @@ export const parseStored = <T>(
     throw damaged(key, 'not valid JSON', remedy, cause);
   }
   const result = schema.safeParse(value);
-  if (!result.success) throw damaged(key, describe(result.error.issues), remedy);
+  if (!result.success) throw damaged(key, describeIssues(result.error.issues), remedy);
   // The checked value as JSON.parse made it: zod's copy would drop keys such as a UIDL
   // "__proto__", and no schema here transforms anything.
   return value as T;

@@ -15,6 +15,12 @@ export const CRASH_POINTS = [
   'after-archive',
   /** The content index names the message; its record is not written yet. */
   'after-claim',
+  /** A catalog segment is written; the ledger save that flushed it is not. */
+  'after-segment',
+  /** Compaction wrote the merged segment; the segments it replaces are not deleted yet. */
+  'mid-compaction',
+  /** Legacy record objects are in a catalog segment; they are not all deleted yet. */
+  'mid-migration',
   /** A lost state.json was rebuilt from the records and saved with the lease; nothing else ran. */
   'after-rebuild',
   /** A checkpoint saved state.json (with the sends it planned); uidls.json is not saved yet. */

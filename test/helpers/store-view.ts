@@ -1,7 +1,8 @@
 import { mailboxLayout } from '../../lambda/engine/layout.js';
 import type { MailboxState, SeenIndex } from '../../lambda/engine/ledger-types.js';
-import { type MessageRecord, parseRecord } from '../../lambda/engine/message-record.js';
+import type { MessageRecord } from '../../lambda/engine/message-record.js';
 import type { BlobStore } from '../../lambda/stores/blob-store.js';
+import { catalogRecords } from './catalog-records.js';
 import { readAll } from './streams.js';
 
 /** What a mailbox's store holds, read through the port: the same view of a local dir and S3. */
@@ -9,7 +10,7 @@ export interface StoreView {
   keys(prefix: string): Promise<string[]>;
   rawKeys(): Promise<string[]>;
   raw(key: string): Promise<Buffer | null>;
-  /** Every record, checked against its schema (a damaged one throws). */
+  /** Every record (the catalog folded), checked against its schema (a damaged one throws). */
   records(): Promise<MessageRecord[]>;
   seen(): Promise<SeenIndex['uidls']>;
   state(): Promise<MailboxState | null>;
@@ -33,14 +34,7 @@ export const storeView = (store: BlobStore, address: string): StoreView => {
       const stream = await store.read(key);
       return stream ? readAll(stream) : null;
     },
-    records: async () => {
-      const records: MessageRecord[] = [];
-      for (const key of await keys(layout.recordsPrefix)) {
-        const stored = await store.getDocument(key);
-        if (stored) records.push(parseRecord(stored.body, key));
-      }
-      return records;
-    },
+    records: () => catalogRecords(store, layout),
     seen: async () => (await json<SeenIndex>(layout.seenKey))?.uidls ?? {},
     state: () => json<MailboxState>(layout.stateKey),
   };

@@ -1,5 +1,6 @@
+import { readCatalog } from '../../archive/catalog.js';
 import { mailboxLayout } from '../../engine/layout.js';
-import { decodeRecord, type MessageRecord } from '../../engine/message-record.js';
+import type { MessageRecord } from '../../engine/message-record.js';
 import type { MailAddress } from '../../mail/message-meta.js';
 import { openStore } from '../../stores/open-store.js';
 import { formatBytes } from '../../units.js';
@@ -36,18 +37,7 @@ export const archiveListCommand: Command = {
     const { config } = await loadCommandConfig(values.config, io);
     const store = openStore(config.store);
     const layout = mailboxLayout(config.mailbox.address);
-    const records: MessageRecord[] = [];
-    for await (const key of store.list(layout.recordsPrefix)) {
-      if (!key.endsWith('.json')) continue;
-      const document = await store.getDocument(key);
-      const record = document ? decodeRecord(document.body) : null;
-      if (record) records.push(record);
-    }
-    records.sort(
-      (a, b) =>
-        a.meta.archivedAt.localeCompare(b.meta.archivedAt) ||
-        a.meta.uidl.localeCompare(b.meta.uidl),
-    );
+    const { records } = await readCatalog(store, layout);
     if (values.json) {
       for (const record of records) io.stdout.write(`${JSON.stringify(archiveLine(record))}\n`);
       return EXIT.ok;

@@ -14,7 +14,7 @@ import type { Config } from '../../../lambda/config/config-schema.js';
 import { parseConfig } from '../../../lambda/config/parse.js';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
 import type { MailboxState, SeenIndex } from '../../../lambda/engine/ledger-types.js';
-import { decodeRecord, type MessageRecord } from '../../../lambda/engine/message-record.js';
+import type { MessageRecord } from '../../../lambda/engine/message-record.js';
 import { runMailbox } from '../../../lambda/engine/run.js';
 import type { RunOptions } from '../../../lambda/engine/run-options.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
@@ -25,6 +25,7 @@ import {
   startPop3Server,
 } from '../../../lambda/sandbox/pop3-server.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
+import { catalogRecords } from '../../helpers/catalog-records.js';
 import { type CountingStore, countingStore } from '../../helpers/counting-store.js';
 import { fixedClock } from '../../helpers/fixed-clock.js';
 import { memoryLog } from '../../helpers/memory-log.js';
@@ -189,15 +190,8 @@ export const useEngine = () => {
     const config = (overrides: ConfigOverrides = {}) =>
       parseConfig(document(overrides), 'engine-test.yaml').config;
 
-    const records = async (): Promise<MessageRecord[]> => {
-      const found: MessageRecord[] = [];
-      for await (const key of inspect.list(layout.recordsPrefix)) {
-        const stored = await inspect.getDocument(key);
-        const record = stored ? decodeRecord(stored.body) : null;
-        if (record) found.push(record);
-      }
-      return found;
-    };
+    const records = (): Promise<MessageRecord[]> =>
+      catalogRecords(inspect, layout, { skipDamaged: true });
 
     return {
       server,

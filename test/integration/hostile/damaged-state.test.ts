@@ -20,6 +20,15 @@ const sent = (mailbox: Engine) => mailbox.smtp?.messages.length ?? 0;
 
 const keysUnder = (target: RunStore, prefix: string) => target.view.keys(prefix);
 
+/** The catalog's segments (their entries files: what makes a segment exist). */
+const segmentKeys = async (target: RunStore) =>
+  (await keysUnder(target, layout.catalogPrefix)).filter(
+    (key) => !key.endsWith('.headers.jsonl.gz'),
+  );
+
+/** A segment's file name, as a pattern (engine/catalog-format.ts). */
+const SEGMENT_NAME = '\\d{12}-[rcm]\\d{6}-[0-9a-z]+\\.jsonl\\.gz';
+
 /** Replaces (or, with null, deletes) a stored document behind popfwd's back. */
 const overwrite = async (target: RunStore, key: string, body: Buffer | null) => {
   if (body === null) await target.store.delete(key);
@@ -33,13 +42,13 @@ describe.each(STORE_KINDS)('damaged or lost bookkeeping (%s store)', (kind) => {
   const engine = useEngine();
   const runStore = useRunStore();
 
-  it('refuses, naming the file, when every record is garbage and uidls.json is gone: no send repeats', async () => {
+  it('refuses, naming the segment, when every catalog segment is garbage and uidls.json is gone: no send repeats', async () => {
     // Prepare: the issue's case
     const mailbox = await engine({ smtp: true, mailbox: threeMessages() });
     const target = runStore(kind, mailbox);
     const run = () => mailbox.run({ rules: [forwardAll] }, { store: target.store });
     expect(await run()).toMatchObject({ archived: 3, forwarded: 3 });
-    const records = await keysUnder(target, layout.recordsPrefix);
+    const records = await segmentKeys(target);
     const originals = await Promise.all(records.map((key) => target.store.getDocument(key)));
     for (const key of records) await overwrite(target, key, GARBAGE);
     await overwrite(target, layout.seenKey, null);
@@ -53,7 +62,7 @@ describe.each(STORE_KINDS)('damaged or lost bookkeeping (%s store)', (kind) => {
       expect(hasCode(error, 'ESTORE')).toBe(true);
       expect((error as Error).message).toMatch(
         new RegExp(
-          `^${layout.recordsPrefix}[0-9a-f]{32}\\.json is damaged \\(not valid JSON\\); restore it from a backup`,
+          `^${layout.catalogPrefix}${SEGMENT_NAME} is damaged \\(not a complete gzip stream\\); restore it from a backup`,
         ),
       );
     }
@@ -145,8 +154,8 @@ describe('sends waiting when their bookkeeping is lost or damaged', () => {
     expect((await target.view.state())?.pending).toEqual({});
   });
 
-  it('stops, naming the record, when the record of a message whose sends wait is damaged', async () => {
-    // Prepare: three forwards deferred, then every record damaged
+  it('stops, naming the segment, when the catalog segment of a message whose sends wait is damaged', async () => {
+    // Prepare: three forwards deferred, then every catalog segment damaged
     let defer = true;
     const mailbox = await engine({
       smtp: { dataReply: () => (defer ? smtpReply(451, '4.3.0 try again later') : undefined) },
@@ -154,9 +163,7 @@ describe('sends waiting when their bookkeeping is lost or damaged', () => {
     });
     const target = runStore('local', mailbox);
     expect(await mailbox.run({ rules: [forwardAll] })).toMatchObject({ pendingActions: 3 });
-    for (const key of await keysUnder(target, layout.recordsPrefix)) {
-      await overwrite(target, key, GARBAGE);
-    }
+    for (const key of await segmentKeys(target)) await overwrite(target, key, GARBAGE);
     defer = false;
     mailbox.clock.advance(6 * HOUR_MS);
 
@@ -166,7 +173,9 @@ describe('sends waiting when their bookkeeping is lost or damaged', () => {
     // Assess: nothing sent, and the ledger still knows every waiting send
     expect(hasCode(error, 'ESTORE')).toBe(true);
     expect((error as Error).message).toMatch(
-      /records\/[0-9a-f]{32}\.json is damaged \(not valid JSON\)/,
+      new RegExp(
+        `${layout.catalogPrefix}${SEGMENT_NAME} is damaged \\(not a complete gzip stream\\)`,
+      ),
     );
     expect(sent(mailbox)).toBe(0);
     expect(Object.keys((await target.view.state())?.pending ?? {})).toHaveLength(3);

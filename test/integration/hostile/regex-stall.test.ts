@@ -1,10 +1,10 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mailboxLayout } from '../../../lambda/engine/layout.js';
-import { decodeRecord, type MessageRecord } from '../../../lambda/engine/message-record.js';
+import type { MessageRecord } from '../../../lambda/engine/message-record.js';
 import { type Pop3Server, startPop3Server } from '../../../lambda/sandbox/pop3-server.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
+import { catalogRecords } from '../../helpers/catalog-records.js';
 import { bundlePopfwd, type PopfwdBundle } from '../../helpers/proof/popfwd-bundle.js';
 import { scratchDir } from '../../helpers/proof/scratch-dir.js';
 import { spawnPopfwd } from '../../helpers/proof/spawn-popfwd.js';
@@ -91,10 +91,7 @@ describe('a hostile body regex cannot stall a run', () => {
   const records = async (): Promise<Map<string, MessageRecord>> => {
     const store = createLocalStore(join(dir, 'store'));
     const found = new Map<string, MessageRecord>();
-    for await (const key of store.list(mailboxLayout(ADDRESS).recordsPrefix)) {
-      const record = decodeRecord((await store.getDocument(key))?.body ?? Buffer.alloc(0));
-      if (record) found.set(record.meta.uidl, record);
-    }
+    for (const record of await catalogRecords(store, ADDRESS)) found.set(record.meta.uidl, record);
     return found;
   };
 

@@ -84,12 +84,12 @@ describe('temp files of killed runs', () => {
   });
 
   it('removes what dead writers left in every directory a run writes, and keeps what live ones hold', async () => {
-    // Prepare: one archived message; then leftovers of every kind in raw/, records/ and the
+    // Prepare: one archived message; then leftovers of every kind in raw/, catalog/ and the
     // mailbox folder (state, uidls, the content index)
     const mailbox = await engine({ mailbox: [mail('first')] });
     await mailbox.run();
     const [dead, alive] = [await deadPid(), livePid()];
-    const dirs = [layout.rawPrefix, layout.recordsPrefix, layout.prefix, layout.digestPrefix].map(
+    const dirs = [layout.rawPrefix, layout.catalogPrefix, layout.prefix, layout.digestPrefix].map(
       (prefix) => join(mailbox.dir, prefix),
     );
     for (const dir of dirs) {

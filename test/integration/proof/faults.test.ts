@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
-import { decodeRecord } from '../../../lambda/engine/message-record.js';
 import type { LogLevel } from '../../../lambda/log.js';
 import { createS3Store } from '../../../lambda/stores/s3-store.js';
+import { catalogRecords } from '../../helpers/catalog-records.js';
 import type { LogRecord } from '../../helpers/memory-log.js';
 import { fault } from '../../helpers/pop3-faults.js';
 import { type FaultRig, type HandlerRun, startFaultRig } from '../../helpers/proof/fault-rig.js';
@@ -336,10 +336,8 @@ describe('SMTP faults', () => {
     await recover(target);
     await expectNothingLostNothingTwice(target, 1);
     const failed = [];
-    const layout = mailboxLayout(target.address);
-    for await (const key of target.store.list(layout.recordsPrefix)) {
-      const record = decodeRecord((await target.store.getDocument(key))?.body ?? Buffer.alloc(0));
-      failed.push(...Object.values(record?.actions ?? {}).filter((a) => a.status === 'failed'));
+    for (const record of await catalogRecords(target.store, target.address)) {
+      failed.push(...Object.values(record.actions).filter((a) => a.status === 'failed'));
     }
     expect(failed).toHaveLength(1);
     expect(failed[0]?.lastError?.code).toBe('ESYSPERM');

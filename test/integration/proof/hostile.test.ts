@@ -3,9 +3,9 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ConfigInput } from '../../../lambda/config/config-schema.js';
-import { mailboxLayout } from '../../../lambda/engine/layout.js';
-import { decodeRecord, type MessageRecord } from '../../../lambda/engine/message-record.js';
+import type { MessageRecord } from '../../../lambda/engine/message-record.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
+import { catalogRecords } from '../../helpers/catalog-records.js';
 import { corpusMessages } from '../../helpers/corpus.js';
 import { type DovecotInstance, dovecotWireBody, startDovecot } from '../../helpers/dovecot.js';
 import { describeWithDovecot } from '../../helpers/dovecot-suite.js';
@@ -71,11 +71,8 @@ const recordsOf = async (
   address: string,
 ): Promise<Map<string, MessageRecord>> => {
   const records = new Map<string, MessageRecord>();
-  for await (const key of store.list(mailboxLayout(address).recordsPrefix)) {
-    const record = decodeRecord((await store.getDocument(key))?.body ?? Buffer.alloc(0));
-    if (!record) throw new Error(`${key} is not a message record`);
+  for (const record of await catalogRecords(store, address))
     records.set(record.meta.sha256, record);
-  }
   return records;
 };
 

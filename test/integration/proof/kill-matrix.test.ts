@@ -1,12 +1,15 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { COMPACT_AT } from '../../../lambda/engine/catalog-compact.js';
+import { writeSegment } from '../../../lambda/engine/catalog-write.js';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
-import { decodeRecord } from '../../../lambda/engine/message-record.js';
+import { encodeRecord } from '../../../lambda/engine/message-record.js';
 import { IN_DOUBT_REASON } from '../../../lambda/engine/state-rebuild.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
 import { CRASH_POINTS, type CrashPoint } from '../../../lambda/test-hooks/crash-points.js';
+import { catalogRecords } from '../../helpers/catalog-records.js';
 import { runCli } from '../../helpers/cli.js';
 import { type DovecotInstance, startDovecot } from '../../helpers/dovecot.js';
 import { describeWithDovecot } from '../../helpers/dovecot-suite.js';
@@ -31,6 +34,19 @@ import { type SmtpTestServer, startSmtpTestServer } from '../../helpers/smtp-tes
  * The rebuild row first loses state.json (a run killed before its third send, then the file
  * deleted): the next run rebuilds it from the records and is killed right after saving it. Sends
  * whose outcome the lost file held are withheld, never repeated; the row counts them.
+ *
+ * The migration row first makes the archive one of an earlier version (a run killed before its
+ * third send, then every catalog record written back as a `records/<id>.json` object with that
+ * version's encoder, the catalog removed): the next run is killed after moving the first batch
+ * into the catalog, before deleting the objects.
+ *
+ * The compaction row first leaves small segments piled up, as many short runs do (a run killed
+ * before its third send, then its catalog rewritten as one segment per message and its segment
+ * numbering moved to just below a compaction check): the next run compacts, and is killed after
+ * writing the merged segment, before deleting the ones it replaces.
+ *
+ * Every row also checks the catalog: each archived message has exactly one record there, and
+ * each record its archived message.
  */
 
 const PASSWORD = 'kill-matrix-secret';
@@ -43,6 +59,10 @@ const KILLS: readonly {
   readonly hit: number;
   /** Lose state.json first (see above). */
   readonly loseState?: true;
+  /** Turn the archive into an earlier version's first (see above). */
+  readonly legacy?: true;
+  /** Pile up small catalog segments first (see above). */
+  readonly fragment?: true;
 }[] = [
   { point: 'after-retr', hit: 4 },
   { point: 'mid-archive', hit: 1 },
@@ -52,6 +72,9 @@ const KILLS: readonly {
   { point: 'mid-checkpoint', hit: 1 },
   { point: 'before-send', hit: 3 },
   { point: 'after-smtp', hit: 3 },
+  { point: 'after-segment', hit: 2 },
+  { point: 'mid-compaction', hit: 1, fragment: true },
+  { point: 'mid-migration', hit: 1, legacy: true },
   { point: 'after-dele', hit: 1 },
   { point: 'during-quit', hit: 1 },
 ];
@@ -73,6 +96,9 @@ interface MatrixRow {
   readonly inWindow: number;
   /** Planned sends marked failed because the state that knew their outcome was lost. */
   readonly withheld: number;
+  /** Archived messages without a catalog record, and catalog records without a message. */
+  readonly uncatalogued: number;
+  readonly catalogExtra: number;
 }
 
 const addressFor = (name: string): string => `${name}@example.test`;
@@ -83,13 +109,69 @@ const withheldSends = async (
   address: string,
 ): Promise<number> => {
   let withheld = 0;
-  for await (const key of store.list(mailboxLayout(address).recordsPrefix)) {
-    const record = decodeRecord((await store.getDocument(key))?.body ?? Buffer.alloc(0));
-    withheld += Object.values(record?.actions ?? {}).filter(
+  for (const record of await catalogRecords(store, address)) {
+    withheld += Object.values(record.actions).filter(
       (action) => action.reason === IN_DOUBT_REASON,
     ).length;
   }
   return withheld;
+};
+
+/**
+ * Raw objects without exactly one catalog record naming them, and records naming no raw object.
+ * The fold gives each message id one record; two ids may not hold one raw object either.
+ */
+const auditCatalog = async (
+  store: ReturnType<typeof createLocalStore>,
+  address: string,
+): Promise<{ uncatalogued: number; catalogExtra: number }> => {
+  const raw = new Set<string>();
+  for await (const key of store.list(mailboxLayout(address).rawPrefix)) raw.add(key);
+  const named = new Map<string, number>();
+  for (const record of await catalogRecords(store, address))
+    named.set(record.meta.key, (named.get(record.meta.key) ?? 0) + 1);
+  return {
+    uncatalogued: [...raw].filter((key) => named.get(key) !== 1).length,
+    catalogExtra: [...named.keys()].filter((key) => !raw.has(key)).length,
+  };
+};
+
+/** One small segment per message, numbered to reach a compaction check (compaction row). */
+const fragmentCatalog = async (
+  store: ReturnType<typeof createLocalStore>,
+  address: string,
+): Promise<void> => {
+  const layout = mailboxLayout(address);
+  const records = await catalogRecords(store, address);
+  for await (const key of store.list(layout.catalogPrefix)) await store.delete(key);
+  for (const [seq, record] of records.entries())
+    await writeSegment(store, layout, 'run', seq, 'fragment', [{ seq, record }]);
+  const stored = await store.getDocument(layout.stateKey);
+  const state = JSON.parse(stored?.body.toString('utf8') ?? '{}') as Record<string, unknown>;
+  const next = Math.ceil((records.length + 1) / COMPACT_AT) * COMPACT_AT - 1;
+  await store.putDocument(
+    layout.stateKey,
+    Buffer.from(JSON.stringify({ ...state, catalogNext: next })),
+  );
+};
+
+/** The archive as a version before the catalog left it (see the migration row above). */
+const toLegacyArchive = async (
+  store: ReturnType<typeof createLocalStore>,
+  address: string,
+): Promise<void> => {
+  const layout = mailboxLayout(address);
+  for (const record of await catalogRecords(store, address)) {
+    await store.putDocument(layout.recordKey(record.id), encodeRecord(record));
+  }
+  for await (const key of store.list(layout.catalogPrefix)) await store.delete(key);
+  const stored = await store.getDocument(layout.stateKey);
+  const {
+    catalogSince: _since,
+    catalogNext: _next,
+    ...state
+  } = JSON.parse(stored?.body.toString('utf8') ?? '{}') as Record<string, unknown>;
+  await store.putDocument(layout.stateKey, Buffer.from(JSON.stringify(state)));
 };
 
 describeWithDovecot('kill-anywhere matrix', () => {
@@ -135,6 +217,7 @@ describeWithDovecot('kill-anywhere matrix', () => {
         'missing sends',
         'duplicate sends',
         'withheld (state lost)',
+        'catalog: missing / extra',
       ],
       rows.map((row) => [
         row.crash,
@@ -150,6 +233,7 @@ describeWithDovecot('kill-anywhere matrix', () => {
         row.missingSends,
         row.inWindow > 0 ? `${row.duplicates} (in window)` : row.duplicates,
         row.withheld,
+        `${row.uncatalogued} / ${row.catalogExtra}`,
       ]),
     );
     console.log(
@@ -160,7 +244,13 @@ describeWithDovecot('kill-anywhere matrix', () => {
   });
 
   /** Kills a run at `crashAt` (if given), then runs popfwd until the work is done; audits each step. */
-  const prove = async (name: string, crashAt?: string, loseState = false): Promise<MatrixRow> => {
+  const prove = async (
+    name: string,
+    crashAt?: string,
+    loseState = false,
+    legacy = false,
+    fragment = false,
+  ): Promise<MatrixRow> => {
     const address = addressFor(name);
     const storeDir = join(dir, name);
     const store = createLocalStore(storeDir);
@@ -180,12 +270,14 @@ describeWithDovecot('kill-anywhere matrix', () => {
 
     let killed = false;
     let window: string[] = [];
-    if (loseState) {
+    if (loseState || legacy || fragment) {
       await spawnPopfwd(popfwd.path, ['run', '--config', config], {
         env: { POPFWD_CRASH_AT: 'before-send:3' },
       });
       await watch.check();
-      await store.delete(mailboxLayout(address).stateKey);
+      if (loseState) await store.delete(mailboxLayout(address).stateKey);
+      if (legacy) await toLegacyArchive(store, address);
+      if (fragment) await fragmentCatalog(store, address);
     }
     if (crashAt) {
       const child = await spawnPopfwd(popfwd.path, ['run', '--config', config], {
@@ -230,6 +322,7 @@ describeWithDovecot('kill-anywhere matrix', () => {
       duplicates,
       inWindow,
       withheld: await withheldSends(store, address),
+      ...(await auditCatalog(store, address)),
     };
   };
 
@@ -250,16 +343,18 @@ describeWithDovecot('kill-anywhere matrix', () => {
       left: 0,
       sends: PLANNED,
       duplicates: 0,
+      uncatalogued: 0,
+      catalogExtra: 0,
     });
   });
 
-  for (const { point, hit, loseState } of KILLS) {
+  for (const { point, hit, loseState, legacy, fragment } of KILLS) {
     const crashAt = `${point}:${hit}`;
     const window = point === 'after-smtp';
-    it(`${crashAt}: ${loseState ? 'state.json lost, ' : ''}SIGKILL there, then reruns: nothing lost, archived once, ${
+    it(`${crashAt}: ${loseState ? 'state.json lost, ' : ''}${legacy ? 'an earlier version archive, ' : ''}${fragment ? 'small segments piled up, ' : ''}SIGKILL there, then reruns: nothing lost, archived and catalogued once, ${
       window ? 'only the in-flight send repeated' : 'nothing sent twice'
     }`, async () => {
-      const row = await prove(point, crashAt, loseState);
+      const row = await prove(point, crashAt, loseState, legacy, fragment);
       rows.push(row);
 
       expect(row).toMatchObject({
@@ -269,6 +364,8 @@ describeWithDovecot('kill-anywhere matrix', () => {
         archivedTwice: 0,
         deletedBeforeArchived: 0,
         left: 0,
+        uncatalogued: 0,
+        catalogExtra: 0,
       });
       // Only a lost state.json withholds sends (at least the one in flight); a send is missing
       // only if it was withheld.

@@ -1,8 +1,10 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { mailboxLayout } from '../../../lambda/engine/layout.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
+import { catalogRecords } from '../../helpers/catalog-records.js';
 import { runCli } from '../../helpers/cli.js';
 import { corpusMessages } from '../../helpers/corpus.js';
 import { type DovecotInstance, startDovecot } from '../../helpers/dovecot.js';
@@ -22,7 +24,9 @@ import { SeededRandom } from '../../helpers/seeded-random.js';
  * is empty. A moment is "right after the n-th log line of a kind" (--verbose): an archived
  * message (fetching: RETRs, archive writes and checkpoints in flight), a DELE, or the QUIT
  * (deletions committed or not, the run cannot know). Every message must end up archived exactly
- * once, byte for byte, and no message may ever leave the server before it is in the archive.
+ * once, byte for byte, with exactly one record in the catalog (kills land among its segment
+ * writes, and completing runs compact it), and no message may ever leave the server before it
+ * is in the archive.
  */
 
 const ADDRESS = 'alice@example.test';
@@ -153,5 +157,10 @@ describeWithDovecot('SIGKILL at random moments (1,000 messages, retention delete
     expect(audit.archivedTwice).toEqual([]);
     expect(audit.lost).toEqual([]);
     expect([...watch.deletedBeforeArchived]).toEqual([]);
+    const records = await catalogRecords(store, ADDRESS);
+    expect(records).toHaveLength(MESSAGES);
+    expect(new Set(records.map((record) => record.meta.key)).size).toBe(MESSAGES);
+    for await (const key of store.list(mailboxLayout(ADDRESS).rawPrefix))
+      expect(records.some((record) => record.meta.key === key)).toBe(true);
   }, 240_000);
 });

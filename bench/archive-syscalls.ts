@@ -1,0 +1,67 @@
+/**
+ * Where an archive-only `popfwd run` spends its durable writes: one run of 1,000 corpus messages
+ * (test/helpers/corpus.ts, seed 6) from the in-process POP3 server into a fresh local store,
+ * nothing else in the process. Run it under `strace -f -c -e trace=%file,fsync,fdatasync,write`
+ * to count system calls per message; the store requests it prints come from the counting store.
+ * Counts, unlike wall times, do not depend on how busy the machine is.
+ *
+ *   strace -f -c -e trace=fsync,fdatasync,openat,link,unlink,rename npx tsx bench/archive-syscalls.ts
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../lambda/config/parse.js';
+import { runMailbox } from '../lambda/engine/run.js';
+import { startPop3Server } from '../lambda/sandbox/pop3-server.js';
+import { createLocalStore } from '../lambda/stores/local-store.js';
+import { corpusMessages } from '../test/helpers/corpus.js';
+import { countingStore } from '../test/helpers/counting-store.js';
+import { memoryLog } from '../test/helpers/memory-log.js';
+import { memorySecrets } from '../test/helpers/memory-secrets.js';
+
+const USER = 'bench@example.test';
+const PASSWORD = 'bench-password';
+const COUNT = 1_000;
+
+const main = async (): Promise<void> => {
+  const mailbox = corpusMessages(COUNT, { seed: 6 }).map((message, index) => ({
+    uidl: `u${index}`,
+    data: message.data,
+  }));
+  const server = await startPop3Server({ users: [{ user: USER, password: PASSWORD }], mailbox });
+  const dir = await mkdtemp(join(tmpdir(), 'popfwd-syscalls-'));
+  try {
+    const { config } = parseConfig(
+      {
+        mailbox: {
+          address: USER,
+          pop3: { host: server.host, port: server.port, security: 'plain' },
+          auth: { method: 'password', password: { env: 'POPFWD_PASSWORD' } },
+          retention: 'keep',
+        },
+        store: { dir },
+        limits: { maxMessagesPerRun: COUNT },
+        rules: [],
+      },
+      'bench.yaml',
+    );
+    const store = countingStore(createLocalStore(dir));
+    const started = performance.now();
+    const summary = await runMailbox({
+      config,
+      store,
+      secrets: memorySecrets({ 'env:POPFWD_PASSWORD': PASSWORD }).store,
+      log: memoryLog(),
+      deadline: Date.now() + 600_000,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    process.stdout.write(
+      `${JSON.stringify({ archived: summary.archived, seconds, requests: store.counts })}\n`,
+    );
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+};
+
+await main();
