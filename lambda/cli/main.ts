@@ -16,6 +16,10 @@ const LOADERS: Readonly<Record<CommandKey, () => Promise<Command>>> = {
   configCheck: async () => (await import('./commands/config-check.js')).configCheckCommand,
   rulesTest: async () => (await import('./commands/rules-test.js')).rulesTestCommand,
   archiveList: async () => (await import('./commands/archive-list.js')).archiveListCommand,
+  archiveSearch: async () => (await import('./commands/archive-search.js')).archiveSearchCommand,
+  archiveShow: async () => (await import('./commands/archive-show.js')).archiveShowCommand,
+  archiveExport: async () => (await import('./commands/archive-export.js')).archiveExportCommand,
+  archiveVerify: async () => (await import('./commands/archive-verify.js')).archiveVerifyCommand,
   authLogin: async () => {
     const [{ createAuthLoginCommand }, { verifyMailboxLogin }] = await Promise.all([
       import('./commands/auth-login.js'),
