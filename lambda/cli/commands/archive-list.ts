@@ -2,8 +2,8 @@ import { readCatalog } from '../../archive/catalog.js';
 import { mailboxLayout } from '../../engine/layout.js';
 import type { MessageRecord } from '../../engine/message-record.js';
 import type { MailAddress } from '../../mail/message-meta.js';
-import { openStore } from '../../stores/open-store.js';
 import { formatBytes } from '../../units.js';
+import { cliAdapters } from '../adapters.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
 import { loadCommandConfig } from '../config-location.js';
@@ -35,7 +35,7 @@ export const archiveListCommand: Command = {
   async run(args, io) {
     const { values } = parseCommandArgs(COMMAND_SPECS.archiveList, args);
     const { config } = await loadCommandConfig(values.config, io);
-    const store = openStore(config.store);
+    const { store } = cliAdapters(config, io);
     const layout = mailboxLayout(config.mailbox.address);
     const { records } = await readCatalog(store, layout);
     if (values.json) {
