@@ -5,7 +5,8 @@ import { type ActionState, isFinal, type MailboxState } from './ledger-types.js'
 /**
  * The send policy, as pure decisions: what is due, whether a send may start, which vacation reply
  * is skipped, how long a failure waits, and which failures stop every send for the mailbox. What
- * an action becomes after an attempt is in send-outcome.ts; send-phase.ts performs both.
+ * an action becomes after an attempt is in send-outcome.ts; send-phase.ts and send-one.ts perform
+ * both.
  */
 
 /** Transient failures retry with growing pauses, then give up (and say so). */
@@ -14,6 +15,7 @@ export const BACKOFF_MINUTES = [5, 15, 60, 180, 360] as const;
 export const MAX_SEND_ATTEMPTS = 12;
 /** Account-level refusals (blocked, not allowed to send) wait this long before the next try. */
 export const ACCOUNT_PAUSE_MS = 6 * 3_600_000;
+
 export const utcDay = (epochMs: number): string => new Date(epochMs).toISOString().slice(0, 10);
 
 export const backoff = (attempts: number): number =>
