@@ -11,11 +11,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../lambda/config/parse.js';
-import { runMailbox } from '../lambda/engine/run.js';
 import { startPop3Server } from '../lambda/sandbox/pop3-server.js';
 import { createLocalStore } from '../lambda/stores/local-store.js';
 import { corpusMessages } from '../test/helpers/corpus.js';
 import { countingStore } from '../test/helpers/counting-store.js';
+import { runMailbox } from '../test/helpers/engine-run.js';
 import { memoryLog } from '../test/helpers/memory-log.js';
 import { memorySecrets } from '../test/helpers/memory-secrets.js';
 

@@ -4,9 +4,8 @@ import type { LogLevel } from '../log.js';
 import { redactingLog } from '../redact/redacting-log.js';
 import { Redactor } from '../redact/redactor.js';
 import { describeSend } from '../rules/describe.js';
-import { openSecretStore } from '../secrets/open-secrets.js';
-import { openStore } from '../stores/open-store.js';
 import { formatBytes } from '../units.js';
+import { cliAdapters } from './adapters.js';
 import { consoleLog } from './console-log.js';
 import type { CliIO } from './io.js';
 
@@ -18,15 +17,17 @@ export const executeDryRun = async (
 ): Promise<DryRunReport> => {
   const redactor = new Redactor();
   const log = redactingLog(consoleLog(io.stderr, { level: flags.level }), redactor);
-  const timeout = Math.min(flags.deadlineMs ?? config.limits.runTimeout, config.limits.runTimeout);
+  const adapters = cliAdapters(config, io);
   try {
     const report = await dryRunMailbox({
       config,
-      store: openStore(config.store),
-      secrets: openSecretStore({ env: io.env }),
+      ...adapters,
       redactor,
       log,
-      deadline: Date.now() + timeout,
+      // The engine caps it by limits.runTimeout (run-budget.ts).
+      ...(flags.deadlineMs === undefined
+        ? {}
+        : { deadline: adapters.clock.now() + flags.deadlineMs }),
       signal: io.signal,
     });
     return redactor.redactValue(report);

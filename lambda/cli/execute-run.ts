@@ -1,14 +1,11 @@
-import type { Mailer } from '../actions/mailer.js';
 import type { AccessTokenCache } from '../auth/access-token-cache.js';
-import type { Credentials } from '../auth/credentials.js';
 import type { Config } from '../config/config-schema.js';
 import { runMailbox } from '../engine/run.js';
 import type { RunSummary } from '../engine/summary.js';
 import type { LogLevel } from '../log.js';
 import { redactingLog } from '../redact/redacting-log.js';
 import { Redactor } from '../redact/redactor.js';
-import { openSecretStore } from '../secrets/open-secrets.js';
-import { openStore } from '../stores/open-store.js';
+import { cliAdapters } from './adapters.js';
 import { consoleLog } from './console-log.js';
 import type { CliIO } from './io.js';
 import { ProgressBar } from './progress-bar.js';
@@ -18,9 +15,8 @@ export interface RunFlags {
   readonly level: LogLevel;
   /** false: no progress bar even on a terminal (--quiet). @default true */
   readonly progress?: boolean;
-  /** Overrides limits.runTimeout when shorter. */
+  /** --deadline: the run ends this soon, or at limits.runTimeout if that comes first. */
   readonly deadlineMs?: number;
-  readonly createMailer?: (credentials: Credentials) => Mailer;
   /** The time at the start of each log line (consoleLog's default otherwise). */
   readonly stamp?: () => string;
   /** `popfwd watch`: one cache for all its runs. */
@@ -49,19 +45,19 @@ export const executeRun = async (
     }),
     redactor,
   );
-  const now = Date.now();
+  const adapters = cliAdapters(config, io);
   try {
     const summary = await runMailbox({
       config,
-      store: openStore(config.store),
-      secrets: openSecretStore({ env: io.env }),
+      ...adapters,
       redactor,
       log,
-      deadline:
-        now + Math.min(flags.deadlineMs ?? config.limits.runTimeout, config.limits.runTimeout),
+      // The engine caps it by limits.runTimeout (run-budget.ts).
+      ...(flags.deadlineMs === undefined
+        ? {}
+        : { deadline: adapters.clock.now() + flags.deadlineMs }),
       signal: io.signal,
       ...(bar ? { onProgress: (progress) => bar.update(progress) } : {}),
-      ...(flags.createMailer ? { createMailer: flags.createMailer } : {}),
       ...(flags.accessTokens ? { accessTokens: flags.accessTokens } : {}),
     });
     return redactor.redactValue(summary);

@@ -10,7 +10,8 @@ import type { RunContext } from './run-context.js';
  */
 
 /** Whether the run has catalog work even when the server has nothing new. */
-export const catalogNeedsWork = (ledger: Ledger): boolean => !ledger.state.catalogSince;
+export const catalogNeedsWork = (ledger: Pick<Ledger, 'state'>): boolean =>
+  !ledger.state.catalogSince;
 
 export const prepareCatalog = async (ctx: RunContext): Promise<void> => {
   if (!catalogNeedsWork(ctx.ledger)) return;

@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { openCredentials } from '../auth/open-credentials.js';
-import { type Clock, systemClock } from '../clock.js';
-import { readCaFile } from '../config/ca-file.js';
 import { errorMessage, PopfwdError } from '../errors.js';
 import type { MessageMeta } from '../mail/message-meta.js';
 import { parseHeaderBlock } from '../mail/parse-headers.js';
-import { Pop3Client } from '../pop3/client.js';
+import type { Pop3Client } from '../pop3/client.js';
 import { learningCredentials, learningSecretStore } from '../redact/learn-secrets.js';
 import { redactingLog } from '../redact/redacting-log.js';
 import { Redactor } from '../redact/redactor.js';
@@ -19,6 +17,7 @@ import { mailboxLayout } from './layout.js';
 import { Ledger } from './ledger.js';
 import type { SeenEntry } from './ledger-types.js';
 import { quarantined } from './quarantine.js';
+import { runBudget } from './run-budget.js';
 import type { RunOptions } from './run-options.js';
 import { buildListing, type ServerMessage, selectDeletions, selectNew } from './selection.js';
 import { countOpenSends } from './send-policy.js';
@@ -75,36 +74,26 @@ const readMessage = async (pop3: Pop3Client, message: ServerMessage, limit: numb
  * DELE. The store is read through a wrapper that refuses every write; no lease is taken.
  */
 export const dryRunMailbox = async (options: RunOptions): Promise<DryRunReport> => {
-  const { config } = options;
-  const clock: Clock = options.clock ?? systemClock;
+  const { config, clock } = options;
   const now = clock.now();
+  // Bounded like a run; nothing is sent, so only the deadline matters.
+  const { deadline } = runBudget(now, options.deadline, config.limits.runTimeout);
   const mailbox = config.mailbox.address;
   const redactor = options.redactor ?? new Redactor();
   const log = redactingLog(options.log, redactor).child({ mailbox, dryRun: true });
   const store = readOnlyStore(options.store);
   const layout = mailboxLayout(mailbox);
   const ledger = await Ledger.load(store, layout, mailbox, now);
-  const ca = await readCaFile(config.mailbox.caFile);
   const credentials = learningCredentials(
     await openCredentials(config.mailbox, learningSecretStore(options.secrets, redactor), {
       clock,
       log,
-      deadline: options.deadline,
+      deadline,
     }),
     redactor,
   );
-  const { pop3: server, retention } = config.mailbox;
-  const pop3 = await Pop3Client.connect({
-    host: server.host,
-    port: server.port,
-    security: server.security,
-    pipelining: server.pipelining,
-    deadline: options.deadline,
-    log,
-    clock,
-    redactor,
-    ...(ca ? { ca } : {}),
-  });
+  const { retention } = config.mailbox;
+  const pop3 = await options.connectPop3({ deadline, log, clock, redactor });
   // Ctrl-C drops the session: no QUIT, so the server changes nothing either way.
   const stop = () => pop3.destroy('the dry run was interrupted');
   options.signal?.addEventListener('abort', stop, { once: true });

@@ -141,7 +141,7 @@ export const fetchPhase = async (
   const fresh = listed.filter((message) => message.size <= maxMessageSize);
   for (const message of listed) if (message.size > maxMessageSize) refuseTooLarge(ctx, message);
   const byNumber = new Map(fresh.map((message) => [message.n, message]));
-  const budget = new FetchBudget({ maxMessageSize, maxBytesPerRun });
+  const byteBudget = new FetchBudget({ maxMessageSize, maxBytesPerRun });
   let issued = 0;
   let processed = 0;
   const stop = (reason: NonNullable<typeof counters.stoppedBy>) => {
@@ -152,11 +152,11 @@ export const fetchPhase = async (
     if (ctx.signal?.aborted) return stop('aborted');
     if (issued >= maxMessagesPerRun) return stop('maxMessagesPerRun');
     // The first message always goes, so one message over the byte cap cannot block a mailbox.
-    if (issued > 0 && budget.committed + message.size > maxBytesPerRun)
+    if (issued > 0 && byteBudget.committed + message.size > maxBytesPerRun)
       return stop('maxBytesPerRun');
-    if (clock.now() >= ctx.fetchDeadline) return stop('deadline');
+    if (clock.now() >= ctx.budget.fetchUntil) return stop('deadline');
     issued += 1;
-    budget.issue(message.n, message.size);
+    byteBudget.issue(message.n, message.size);
     return true;
   };
 
@@ -172,15 +172,15 @@ export const fetchPhase = async (
     ctx.onProgress?.({ phase: 'fetch', done, bytes, ...plan, waiting: fresh.length });
   progress(0, 0);
   try {
-    for await (const stream of pop3.retrieve(fresh, shouldIssue, budget.guard)) {
+    for await (const stream of pop3.retrieve(fresh, shouldIssue, byteBudget.guard)) {
       if (failure) {
         stream.destroy();
         break;
       }
       const message = byNumber.get(stream.n) as ServerMessage;
       stream.complete.then(
-        () => budget.finish(stream.n),
-        () => budget.finish(stream.n),
+        () => byteBudget.finish(stream.n),
+        () => byteBudget.finish(stream.n),
       );
       const task: Promise<void> = fetchOne(ctx, message, stream, identity, conflicts).then(
         () => {
@@ -224,18 +224,18 @@ export const fetchPhase = async (
 
   for (const { message, alternateId } of conflicts) {
     const log = ctx.log.child({ uidl: message.uidl });
-    if (clock.now() >= ctx.fetchDeadline) {
+    if (clock.now() >= ctx.budget.fetchUntil) {
       counters.remaining += 1;
       continue;
     }
     try {
-      budget.issue(message.n, message.size);
+      byteBudget.issue(message.n, message.size);
       const outcome = await archiveMessage({
         store: ctx.store,
         layout: ctx.layout,
         uidl: message.uidl,
         id: alternateId,
-        stream: pop3.retr(message.n, budget.guard),
+        stream: pop3.retr(message.n, byteBudget.guard),
         now: clock.now(),
         readRecord: (id) => ctx.catalog.get(id),
       });

@@ -1,4 +1,5 @@
 import { type ErrorCode, isPopfwdError } from '../errors.js';
+import { printable } from '../pop3/server-text.js';
 import type { FetchFailure, MailboxState } from './ledger-types.js';
 
 /**
@@ -61,3 +62,20 @@ export const quarantined = (state: MailboxState, now: number): Map<string, Fetch
         failure.quarantinedUntil !== undefined && Date.parse(failure.quarantinedUntil) > now,
     ),
   );
+
+/**
+ * The alert for messages set aside that the server still lists: they stay there, untouched, until
+ * the quarantine ends or a person removes them. Null when there are none.
+ */
+export const setAsideAlert = (
+  setAside: ReadonlyArray<readonly [uidl: string, failure: FetchFailure]>,
+): { code: ErrorCode; message: string } | null => {
+  const [first] = setAside;
+  if (!first) return null;
+  const [, failure] = first;
+  const uidls = setAside.map(([uidl]) => uidl).join(', ');
+  return {
+    code: failure.code,
+    message: `${setAside.length} message(s) could not be read ${QUARANTINE_AFTER} times in a row and stay on the server, set aside until ${failure.quarantinedUntil} (UIDL ${uidls}): ${printable(failure.message, 500)}`,
+  };
+};

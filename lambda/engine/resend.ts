@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { openCredentials } from '../auth/open-credentials.js';
-import { type Clock, systemClock } from '../clock.js';
-import { readCaFile } from '../config/ca-file.js';
 import { errorMessage, PopfwdError } from '../errors.js';
 import { learningCredentials, learningSecretStore } from '../redact/learn-secrets.js';
 import { redactingLog } from '../redact/redacting-log.js';
@@ -9,7 +7,6 @@ import { Redactor } from '../redact/redactor.js';
 import { mailboxLayout } from './layout.js';
 import { Ledger, leaseOwner } from './ledger.js';
 import type { ActionState, MailboxState, PendingMessage } from './ledger-types.js';
-import { mailerFactory } from './mailer-factory.js';
 import { armCutoff, runBudget } from './run-budget.js';
 import { RunCatalog } from './run-catalog.js';
 import { newCounters, type RunContext, toSummary } from './run-context.js';
@@ -30,8 +27,6 @@ export interface ResendResult {
   /** The message ids whose sends were tried. */
   readonly messages: readonly string[];
 }
-
-const LEASE_GRACE_MS = 60_000;
 
 /** The message ids `wanted` names (by id or UIDL) among `known`; an unknown one is EUSAGE. */
 const pick = (
@@ -86,10 +81,9 @@ const dueNow = (state: MailboxState, chosen: ReadonlySet<string>): MailboxState 
  * second resend finds nothing to do.
  */
 export const resendMailbox = async (options: ResendOptions): Promise<ResendResult> => {
-  const { config, store } = options;
-  const clock: Clock = options.clock ?? systemClock;
+  const { config, store, clock } = options;
   const started = clock.now();
-  const budget = runBudget(started, Math.min(options.deadline, started + config.limits.runTimeout));
+  const budget = runBudget(started, options.deadline, config.limits.runTimeout);
   const cutoff = armCutoff(budget.cutoff, clock);
   const mailbox = config.mailbox.address;
   const redactor = options.redactor ?? new Redactor();
@@ -111,7 +105,7 @@ export const resendMailbox = async (options: ResendOptions): Promise<ResendResul
       onSeq: (next) => ledger.updateState((state) => ({ ...state, catalogNext: next })),
     });
     ledger.flushBeforeSaving(() => catalog.flush());
-    await ledger.acquireLease(runId, budget.deadline + LEASE_GRACE_MS, clock.now());
+    await ledger.acquireLease(runId, budget.leaseUntil, clock.now());
     try {
       if (options.failed) {
         const since = new Date(clock.now()).toISOString();
@@ -146,7 +140,6 @@ export const resendMailbox = async (options: ResendOptions): Promise<ResendResul
       // The pending sends and the lease go out in one write before anything is sent.
       await ledger.checkpoint();
 
-      const ca = await readCaFile(config.mailbox.caFile);
       const credentials = learningCredentials(
         await openCredentials(config.mailbox, learningSecretStore(options.secrets, redactor), {
           clock,
@@ -166,9 +159,7 @@ export const resendMailbox = async (options: ResendOptions): Promise<ResendResul
         log,
         clock,
         counters,
-        deadline: budget.deadline,
-        fetchDeadline: budget.fetchDeadline,
-        sendCutoff: budget.sendCutoff,
+        budget,
         cutoff: cutoff.signal,
         signal: options.signal,
         onProgress: options.onProgress,
@@ -176,16 +167,7 @@ export const resendMailbox = async (options: ResendOptions): Promise<ResendResul
       };
       const sending = sendPhase(
         ctx,
-        mailerFactory({
-          createMailer: options.createMailer,
-          smtp: config.mailbox.smtp,
-          credentials,
-          log,
-          deadline: budget.cutoff,
-          clock,
-          redactor,
-          ...(ca ? { ca } : {}),
-        }),
+        () => options.mailers({ credentials, log, deadline: budget.cutoff, clock, redactor }),
         chosen,
       );
       // The earlier sends are queued when the phase starts; nothing new comes after them.

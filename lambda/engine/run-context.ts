@@ -5,6 +5,7 @@ import type { Log } from '../log.js';
 import type { BlobStore } from '../stores/blob-store.js';
 import type { MailboxLayout } from './layout.js';
 import type { Ledger } from './ledger.js';
+import type { RunBudget } from './run-budget.js';
 import type { RunCatalog } from './run-catalog.js';
 import type { RunOptions } from './run-options.js';
 import type { SendQueue } from './send-queue.js';
@@ -22,12 +23,8 @@ export interface RunContext {
   readonly log: Log;
   readonly clock: Clock;
   readonly counters: RunCounters;
-  /** Hard end of the run (epoch ms). */
-  readonly deadline: number;
-  /** No new RETR after this; leaves time for DELE, QUIT, state and sends. */
-  readonly fetchDeadline: number;
-  /** No new send starts after this (epoch ms). */
-  readonly sendCutoff: number;
+  /** When the run stops fetching, sending and waiting on servers (run-budget.ts). */
+  readonly budget: RunBudget;
   /** Aborts when the run must stop waiting on servers: a send in flight is cut off. */
   readonly cutoff: AbortSignal;
   readonly signal: AbortSignal | undefined;

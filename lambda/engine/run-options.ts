@@ -1,12 +1,7 @@
-import type { Mailer } from '../actions/mailer.js';
-import type { AccessTokenCache } from '../auth/access-token-cache.js';
-import type { Credentials } from '../auth/credentials.js';
-import type { Clock } from '../clock.js';
 import type { Config } from '../config/config-schema.js';
 import type { Log } from '../log.js';
 import type { Redactor } from '../redact/redactor.js';
-import type { SecretStore } from '../secrets/secret-store.js';
-import type { BlobStore } from '../stores/blob-store.js';
+import type { RunPorts } from './run-ports.js';
 
 /**
  * What a run is doing, for the CLI's progress display. The fetch counts against what this run
@@ -36,19 +31,18 @@ export type RunProgress =
   | { readonly phase: 'finish' }
   | { readonly phase: 'done' };
 
-/** Everything one run needs; the Lambda handler and the CLI build this and call runMailbox. */
-export interface RunOptions {
+/**
+ * Everything one run needs: the adapters (RunPorts) and what the shell decides for this run. The
+ * Lambda handler and the CLI build this and call runMailbox.
+ */
+export interface RunOptions extends RunPorts {
   readonly config: Config;
-  readonly store: BlobStore;
-  readonly secrets: SecretStore;
-  /** Access tokens kept between the runs of this process (warm Lambda, `popfwd watch`). */
-  readonly accessTokens?: AccessTokenCache;
   readonly log: Log;
-  readonly clock?: Clock;
-  /** Epoch ms by which the run must be finished: QUIT sent and state saved. */
-  readonly deadline: number;
-  /** Builds the SMTP mailer; defaults to nodemailer with the mailbox's credentials. */
-  readonly createMailer?: (credentials: Credentials) => Mailer;
+  /**
+   * Epoch ms by which the shell needs the run finished (QUIT sent, state saved); none: only
+   * limits.runTimeout bounds it. The engine derives every stop from it (run-budget.ts).
+   */
+  readonly deadline?: number;
   readonly onProgress?: (progress: RunProgress) => void;
   readonly signal?: AbortSignal;
   /**

@@ -1,10 +1,12 @@
 import type { ErrorCode, PopfwdError } from '../errors.js';
 import type { SendAction } from '../rules/plan.js';
-import { isFinal, type MailboxState } from './ledger-types.js';
+import { type ActionState, isFinal, type MailboxState } from './ledger-types.js';
 
 /**
- * The send policy, as pure decisions: what is due, how long a failure waits, and which failures
- * stop every send for the mailbox. The executor (send-phase.ts) does the I/O.
+ * The send policy, as pure decisions: what is due, whether a send may start, which vacation reply
+ * is skipped, how long a failure waits, and which failures stop every send for the mailbox. What
+ * an action becomes after an attempt is in send-outcome.ts; send-phase.ts and send-one.ts perform
+ * both.
  */
 
 /** Transient failures retry with growing pauses, then give up (and say so). */
@@ -13,8 +15,6 @@ export const BACKOFF_MINUTES = [5, 15, 60, 180, 360] as const;
 export const MAX_SEND_ATTEMPTS = 12;
 /** Account-level refusals (blocked, not allowed to send) wait this long before the next try. */
 export const ACCOUNT_PAUSE_MS = 6 * 3_600_000;
-/** No new send starts this close to the deadline. */
-export const SEND_RESERVE_MS = 5_000;
 
 export const utcDay = (epochMs: number): string => new Date(epochMs).toISOString().slice(0, 10);
 
@@ -80,15 +80,23 @@ export const dailyCapReached = (
   maxSendsPerDay: number,
 ): boolean => sendsToday(state, now) >= maxSendsPerDay;
 
+/** An action that may be attempted now: not final, and not waiting for a later attempt. */
+export const isDue = (action: ActionState, now: number): boolean =>
+  !isFinal(action.status) && (!action.notBefore || Date.parse(action.notBefore) <= now);
+
+/** The actions of one message that may be attempted now, in their order. */
+export const dueActions = (
+  actions: Readonly<Record<string, ActionState>>,
+  now: number,
+): Array<[actionId: string, action: ActionState]> =>
+  Object.entries(actions).filter(([, action]) => isDue(action, now));
+
 /** Sends still to do, today's count and an account pause included: both are part of "due". */
 export const hasDueSends = (state: MailboxState, now: number, maxSendsPerDay: number): boolean => {
   if (dailyCapReached(state, now, maxSendsPerDay)) return false;
   if (isPaused(state, now)) return false;
   return Object.values(state.pending).some((message) =>
-    Object.values(message.actions).some(
-      (action) =>
-        !isFinal(action.status) && (!action.notBefore || Date.parse(action.notBefore) <= now),
-    ),
+    Object.values(message.actions).some((action) => isDue(action, now)),
   );
 };
 
@@ -107,12 +115,50 @@ export const countDueSends = (
 ): number =>
   Object.entries(state.pending).reduce(
     (sum, [id, message]) =>
-      only && !only.has(id)
-        ? sum
-        : sum +
-          Object.values(message.actions).filter(
-            (action) =>
-              !isFinal(action.status) && (!action.notBefore || Date.parse(action.notBefore) <= now),
-          ).length,
+      only && !only.has(id) ? sum : sum + dueActions(message.actions, now).length,
     0,
   );
+
+/** Why the next send may not start; sending stops for this run. */
+export type SendGate =
+  | { readonly go: true }
+  /** The run's send time is over (run-budget.ts sendUntil) or its cutoff passed. */
+  | { readonly go: false; readonly stop: 'deadline' }
+  /** Today's sends reached limits.maxSendsPerDay: an alert, the rest waits for the next UTC day. */
+  | { readonly go: false; readonly stop: 'cap'; readonly alert: string };
+
+/** Asked before each send: the run's time first, then the daily cap. */
+export const sendGate = (
+  state: MailboxState,
+  time: { readonly now: number; readonly sendUntil: number; readonly cutoffPassed: boolean },
+  maxSendsPerDay: number,
+): SendGate => {
+  if (time.now >= time.sendUntil || time.cutoffPassed) return { go: false, stop: 'deadline' };
+  if (dailyCapReached(state, time.now, maxSendsPerDay)) {
+    return {
+      go: false,
+      stop: 'cap',
+      alert: `the daily send cap (${maxSendsPerDay}) is reached; the rest waits until tomorrow (UTC)`,
+    };
+  }
+  return { go: true };
+};
+
+/**
+ * A vacation reply not to send: its sender got one within `days` (the state remembers each
+ * answered sender until then). Null for every other action, and for a sender not answered lately.
+ */
+export const vacationSkip = (
+  state: MailboxState,
+  action: SendAction,
+  now: number,
+): { readonly sender: string; readonly reason: string } | null => {
+  if (action.kind !== 'vacation') return null;
+  const until = state.vacation[action.sender];
+  const answeredLately = until !== undefined && Date.parse(until) > now;
+  if (!answeredLately) return null;
+  return {
+    sender: action.sender,
+    reason: `a vacation reply went to ${action.sender} within the last ${action.days} day(s)`,
+  };
+};

@@ -3,6 +3,7 @@ import type { AccessTokenCache } from '../auth/access-token-cache.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { Config } from '../config/config-schema.js';
 import type { RunOptions } from '../engine/run-options.js';
+import type { RunPorts } from '../engine/run-ports.js';
 import type { RunSummary } from '../engine/summary.js';
 import { isPopfwdError } from '../errors.js';
 import type { Log } from '../log.js';
@@ -15,13 +16,13 @@ import {
 import { redactingLog } from '../redact/redacting-log.js';
 import { Redactor } from '../redact/redactor.js';
 import type { SecretStore } from '../secrets/secret-store.js';
-import type { BlobStore } from '../stores/blob-store.js';
 import { DEADLINE_MARGIN_MS, runDeadline } from './deadline.js';
 
-/** Everything the handler needs, built once per container (module scope in handler.ts). */
-export interface HandlerDependencies {
-  readonly config: Config;
-  readonly store: BlobStore;
+/**
+ * The engine's adapters as a container holds them (shell/aws-adapters.ts `lambdaAdapters` builds
+ * them): shared by its invocations, except the secrets, opened afresh for each.
+ */
+export interface ContainerAdapters extends Omit<RunPorts, 'secrets' | 'clock'> {
   /**
    * A secret store for one invocation: its cache must not outlive the run, or a warm container
    * would keep using a password or refresh token the owner has since replaced in SSM.
@@ -32,12 +33,18 @@ export interface HandlerDependencies {
    * that) until shortly before it expires, and skip the token refresh and the secret reads.
    */
   readonly accessTokens?: AccessTokenCache;
+  /** @default systemClock */
+  readonly clock?: Clock;
+}
+
+/** Everything the handler needs, built once per container (module scope in handler.ts). */
+export interface HandlerDependencies extends ContainerAdapters {
+  readonly config: Config;
   /** The engine: `runMailbox` in production. */
   readonly run: (options: RunOptions) => Promise<RunSummary>;
   readonly metrics: MetricsSink;
   /** The log for one invocation (the Lambda adapter adds the request id from the context). */
   readonly logFor: (context: Context) => Log;
-  readonly clock?: Clock;
   /** @default DEADLINE_MARGIN_MS */
   readonly deadlineMarginMs?: number;
 }
@@ -69,11 +76,11 @@ export const createHandler = (deps: HandlerDependencies): ScheduledHandler => {
     const redactor = new Redactor();
     const log = redactingLog(deps.logFor(context), redactor);
     const started = clock.now();
+    // The engine caps it by limits.runTimeout (run-budget.ts).
     const deadline = runDeadline({
       now: started,
       remainingMs: context.getRemainingTimeInMillis(),
       marginMs,
-      runTimeoutMs: deps.config.limits.runTimeout,
     });
     let outcome: RunOutcome;
     try {
@@ -81,6 +88,8 @@ export const createHandler = (deps: HandlerDependencies): ScheduledHandler => {
         config: deps.config,
         store: deps.store,
         secrets: deps.openSecrets(),
+        connectPop3: deps.connectPop3,
+        mailers: deps.mailers,
         ...(deps.accessTokens ? { accessTokens: deps.accessTokens } : {}),
         log,
         clock,

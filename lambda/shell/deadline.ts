@@ -6,10 +6,12 @@ export interface DeadlineInput {
   /** `context.getRemainingTimeInMillis()` at the start of the invocation. */
   readonly remainingMs: number;
   readonly marginMs: number;
-  /** The config's `limits.runTimeout`: a run never takes longer, even with a long Lambda timeout. */
-  readonly runTimeoutMs: number;
 }
 
-/** Epoch ms by which the run must be finished (QUIT sent, state saved); never before `now`. */
-export const runDeadline = ({ now, remainingMs, marginMs, runTimeoutMs }: DeadlineInput): number =>
-  now + Math.max(0, Math.min(remainingMs - marginMs, runTimeoutMs));
+/**
+ * Epoch ms by which the invocation needs the run finished (QUIT sent, state saved), never before
+ * `now`: the Lambda's own margin comes off here; the config's limits.runTimeout and every other
+ * stop are the engine's (engine/run-budget.ts).
+ */
+export const runDeadline = ({ now, remainingMs, marginMs }: DeadlineInput): number =>
+  now + Math.max(0, remainingMs - marginMs);

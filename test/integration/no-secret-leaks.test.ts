@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { parseConfig } from '../../lambda/config/parse.js';
-import { runMailbox } from '../../lambda/engine/run.js';
 import { openSecretStore } from '../../lambda/secrets/open-secrets.js';
 import { createLocalStore } from '../../lambda/stores/local-store.js';
 import { runCli } from '../helpers/cli.js';
 import { describeWithDovecot } from '../helpers/dovecot-suite.js';
+import { runMailbox } from '../helpers/engine-run.js';
 import { type LogRecord, memoryLog } from '../helpers/memory-log.js';
 import {
   type AuthDocument,

@@ -8,8 +8,8 @@ import type { LoginCheck, VerifyLogin } from '../../auth/verify-login.js';
 import type { MailboxConfig, SecretRef } from '../../config/config-schema.js';
 import type { LoadedConfig } from '../../config/parse.js';
 import { ERROR_CODES, errorMessage, isPopfwdError, PopfwdError } from '../../errors.js';
-import { openSecretStore } from '../../secrets/open-secrets.js';
 import { describeSecretRef, type SecretStore } from '../../secrets/secret-store.js';
+import { cliAdapters } from '../adapters.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
 import { loadCommandConfig } from '../config-location.js';
@@ -19,7 +19,7 @@ import type { CliIO, Command } from '../io.js';
 export interface AuthLoginDeps {
   /** Tries POP3 and SMTP with the new login; without it the login is stored but not tried. */
   readonly verifyLogin?: VerifyLogin;
-  /** @default openSecretStore({ env: io.env }) */
+  /** @default the CLI's secret store (cli/adapters.ts) */
   readonly openSecrets?: (io: CliIO) => SecretStore;
   /** @default the Microsoft identity platform client */
   readonly createClient?: (auth: OAuth2AuthConfig) => OAuth2Client;
@@ -113,7 +113,7 @@ export const createAuthLoginCommand = (deps: AuthLoginDeps = {}): Command => ({
     const auth = oauth2Auth(loaded);
     const { mailbox } = loaded.config;
     const client = deps.createClient?.(auth) ?? createOAuth2Client({ auth });
-    const secrets = deps.openSecrets?.(io) ?? openSecretStore({ env: io.env });
+    const secrets = deps.openSecrets?.(io) ?? cliAdapters(loaded.config, io).secrets;
 
     const device = await client.startDeviceCode({ signal: io.signal });
     io.stdout.write(

@@ -1,5 +1,5 @@
-import { openSecretStore } from '../../secrets/open-secrets.js';
 import { formatBytes, formatDuration } from '../../units.js';
+import { cliAdapters } from '../adapters.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
 import { auditConfig } from '../config-audit.js';
@@ -34,7 +34,7 @@ export const configCheckCommand: Command = {
     const loaded = await loadCommandConfig(values.config, io);
     const audit = await auditConfig(
       loaded.config,
-      values.offline ? null : openSecretStore({ env: io.env }),
+      values.offline ? null : cliAdapters(loaded.config, io).secrets,
     );
     for (const warning of audit.warnings) io.stderr.write(`warning: ${warning}\n`);
     for (const problem of audit.problems) io.stderr.write(`problem: ${problem}\n`);

@@ -1,8 +1,7 @@
 import { resendMailbox } from '../../engine/resend.js';
 import { redactingLog } from '../../redact/redacting-log.js';
 import { Redactor } from '../../redact/redactor.js';
-import { openSecretStore } from '../../secrets/open-secrets.js';
-import { openStore } from '../../stores/open-store.js';
+import { cliAdapters } from '../adapters.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
 import { loadCommandConfig } from '../config-location.js';
@@ -20,11 +19,9 @@ export const resendCommand: Command = {
     try {
       const { summary, messages } = await resendMailbox({
         config,
-        store: openStore(config.store),
-        secrets: openSecretStore({ env: io.env }),
+        ...cliAdapters(config, io),
         redactor,
         log,
-        deadline: Date.now() + config.limits.runTimeout,
         signal: io.signal,
         failed: values.failed,
         ids: positionals,

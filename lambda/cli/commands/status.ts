@@ -1,6 +1,6 @@
 import { mailboxLayout } from '../../engine/layout.js';
 import { readStatus } from '../../engine/status-report.js';
-import { openStore } from '../../stores/open-store.js';
+import { cliAdapters } from '../adapters.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
 import { loadCommandConfig } from '../config-location.js';
@@ -18,7 +18,7 @@ export const statusCommand: Command = {
     const { values } = parseCommandArgs(COMMAND_SPECS.status, args);
     const { config } = await loadCommandConfig(values.config, io);
     const report = await readStatus(
-      openStore(config.store),
+      cliAdapters(config, io).store,
       mailboxLayout(config.mailbox.address),
       {
         mailbox: config.mailbox.address,

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { Clock } from '../../../lambda/clock.js';
 import type { ConfigInput } from '../../../lambda/config/config-schema.js';
 import { parseConfig } from '../../../lambda/config/parse.js';
-import { runMailbox } from '../../../lambda/engine/run.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
 import { RUN_METRICS } from '../../../lambda/observability/metric-names.js';
 import type { MetricsSink } from '../../../lambda/observability/run-metrics.js';
@@ -17,6 +16,7 @@ import { createHandler } from '../../../lambda/shell/create-handler.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
 import { dovecotWireBody } from '../dovecot.js';
+import { mailPorts, runMailbox } from '../engine-run.js';
 import { lambdaContext } from '../lambda-context.js';
 import { type LogRecord, memoryLog } from '../memory-log.js';
 import { memorySecrets } from '../memory-secrets.js';
@@ -193,6 +193,7 @@ export const startFaultRig = async (options: FaultRigOptions): Promise<FaultRig>
       const metrics: Record<string, number> = Object.fromEntries(COUNTERS.map((name) => [name, 0]));
       const handler = createHandler({
         config,
+        ...mailPorts(config),
         store,
         openSecrets: () => secrets.store,
         run: runMailbox,

@@ -15,7 +15,6 @@ import { parseConfig } from '../../../lambda/config/parse.js';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
 import type { MailboxState, SeenIndex } from '../../../lambda/engine/ledger-types.js';
 import type { MessageRecord } from '../../../lambda/engine/message-record.js';
-import { runMailbox } from '../../../lambda/engine/run.js';
 import type { RunOptions } from '../../../lambda/engine/run-options.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
 import {
@@ -27,6 +26,7 @@ import {
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
 import { catalogRecords } from '../../helpers/catalog-records.js';
 import { type CountingStore, countingStore } from '../../helpers/counting-store.js';
+import { runMailbox } from '../../helpers/engine-run.js';
 import { fixedClock } from '../../helpers/fixed-clock.js';
 import { memoryLog } from '../../helpers/memory-log.js';
 import { memorySecrets } from '../../helpers/memory-secrets.js';

@@ -3,7 +3,6 @@ import { createServer, type Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../lambda/config/parse.js';
-import { runMailbox } from '../../../lambda/engine/run.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
 import { silentLog } from '../../../lambda/log.js';
 import {
@@ -14,6 +13,7 @@ import {
 import { openSecretStore } from '../../../lambda/secrets/open-secrets.js';
 import { createHandler } from '../../../lambda/shell/create-handler.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
+import { mailPorts, runMailbox } from '../../helpers/engine-run.js';
 import { lambdaContext } from '../../helpers/lambda-context.js';
 import { fault, split } from '../../helpers/pop3-faults.js';
 import { auditArchive } from '../../helpers/proof/archive-audit.js';
@@ -332,6 +332,7 @@ describe('the deadline ends a Lambda invocation', () => {
     );
     const handler = createHandler({
       config,
+      ...mailPorts(config),
       store: createLocalStore(join(dir, 'store')),
       openSecrets: () => openSecretStore(),
       run: runMailbox,

@@ -2,7 +2,6 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../lambda/config/parse.js';
-import { runMailbox } from '../../../lambda/engine/run.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
 import { plainPayload, xoauth2Payload } from '../../../lambda/pop3/sasl.js';
 import { REDACTED } from '../../../lambda/redact/redactor.js';
@@ -13,6 +12,7 @@ import {
 } from '../../../lambda/sandbox/pop3-server.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
 import { runCli } from '../../helpers/cli.js';
+import { runMailbox } from '../../helpers/engine-run.js';
 import { type LogRecord, memoryLog } from '../../helpers/memory-log.js';
 import { memorySecrets } from '../../helpers/memory-secrets.js';
 import { fault } from '../../helpers/pop3-faults.js';

@@ -5,7 +5,6 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Config } from '../../../lambda/config/config-schema.js';
 import { parseConfig } from '../../../lambda/config/parse.js';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
-import { runMailbox } from '../../../lambda/engine/run.js';
 import type { PopfwdError } from '../../../lambda/errors.js';
 import type { MetricsSink } from '../../../lambda/observability/run-metrics.js';
 import { openSecretStore } from '../../../lambda/secrets/open-secrets.js';
@@ -13,6 +12,7 @@ import { createHandler } from '../../../lambda/shell/create-handler.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
 import { dovecotWireBody } from '../../helpers/dovecot.js';
 import { describeWithDovecot } from '../../helpers/dovecot-suite.js';
+import { mailPorts, runMailbox } from '../../helpers/engine-run.js';
 import { lambdaContext } from '../../helpers/lambda-context.js';
 import { type LogRecord, memoryLog } from '../../helpers/memory-log.js';
 import {
@@ -149,6 +149,7 @@ describeWithDovecot('full runs over OAuth2 (Dovecot oauth2 passdb, smtp-server X
     };
     const handler = createHandler({
       config,
+      ...mailPorts(config),
       store: createLocalStore(join(dir, 'data')),
       openSecrets: () => openSecretStore({ env: {} }),
       run: runMailbox,

@@ -6,12 +6,12 @@ import { stringify } from 'yaml';
 import type { Config } from '../../../lambda/config/config-schema.js';
 import { parseConfig } from '../../../lambda/config/parse.js';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
-import { runMailbox } from '../../../lambda/engine/run.js';
 import type { StatusReport } from '../../../lambda/engine/status-report.js';
 import { openSecretStore } from '../../../lambda/secrets/open-secrets.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
 import { runCli } from '../../helpers/cli.js';
 import { describeWithDovecot } from '../../helpers/dovecot-suite.js';
+import { runMailbox } from '../../helpers/engine-run.js';
 import { memoryLog } from '../../helpers/memory-log.js';
 import {
   configDocument,

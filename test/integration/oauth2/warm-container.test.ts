@@ -6,12 +6,12 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createAccessTokenCache } from '../../../lambda/auth/access-token-cache.js';
 import type { Clock } from '../../../lambda/clock.js';
 import { parseConfig } from '../../../lambda/config/parse.js';
-import { runMailbox } from '../../../lambda/engine/run.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
 import { openInvocationSecrets } from '../../../lambda/shell/aws-adapters.js';
 import { createHandler, type ScheduledHandler } from '../../../lambda/shell/create-handler.js';
 import { createLocalStore } from '../../../lambda/stores/local-store.js';
 import { describeWithDovecot } from '../../helpers/dovecot-suite.js';
+import { mailPorts, runMailbox } from '../../helpers/engine-run.js';
 import { lambdaContext } from '../../helpers/lambda-context.js';
 import { type LogRecord, memoryLog } from '../../helpers/memory-log.js';
 import {
@@ -63,6 +63,7 @@ describeWithDovecot(
       );
       handler = createHandler({
         config,
+        ...mailPorts(config),
         store: createLocalStore(join(dir, 'data')),
         openSecrets: () => openInvocationSecrets(ssmClient),
         accessTokens: createAccessTokenCache(),

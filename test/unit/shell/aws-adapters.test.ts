@@ -1,8 +1,13 @@
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../lambda/config/parse.js';
 import { hasCode } from '../../../lambda/errors.js';
-import { openInvocationSecrets, openS3Archive } from '../../../lambda/shell/aws-adapters.js';
+import {
+  lambdaAdapters,
+  openInvocationSecrets,
+  openS3Archive,
+} from '../../../lambda/shell/aws-adapters.js';
 
 describe('the Lambda adapters', () => {
   const ssmMock = mockClient(SSMClient);
@@ -63,5 +68,31 @@ describe('the Lambda adapters', () => {
 
     // Assess
     expect(hasCode(error, 'ESECRET')).toBe(true);
+  });
+
+  it('builds every adapter of the container once, the secrets afresh for each invocation', () => {
+    // Prepare
+    const { config } = parseConfig(
+      {
+        mailbox: {
+          address: 'alice@example.com',
+          pop3: { host: 'pop.example.com' },
+          smtp: { host: 'smtp.example.com' },
+          auth: { method: 'password', password: { ssm: '/popfwd/alice/password' } },
+        },
+        store: { s3: { bucket: 'popfwd-archive-example', prefix: 'alice/' } },
+      },
+      'lambda adapters test',
+    );
+
+    // Act
+    const adapters = lambdaAdapters(config);
+
+    // Assess
+    expect(adapters.store.location).toBe('s3://popfwd-archive-example/alice/');
+    expect(adapters.openSecrets()).not.toBe(adapters.openSecrets());
+    expect(adapters.accessTokens).toBeDefined();
+    expect(adapters.connectPop3).toBeTypeOf('function');
+    expect(adapters.mailers).toBeTypeOf('function');
   });
 });

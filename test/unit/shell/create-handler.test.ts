@@ -8,6 +8,7 @@ import { PopfwdError } from '../../../lambda/errors.js';
 import type { SecretStore } from '../../../lambda/secrets/secret-store.js';
 import { createHandler } from '../../../lambda/shell/create-handler.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
+import { mailPorts } from '../../helpers/engine-run.js';
 import { fixedClock } from '../../helpers/fixed-clock.js';
 import { lambdaContext } from '../../helpers/lambda-context.js';
 import { type LogRecord, memoryLog } from '../../helpers/memory-log.js';
@@ -35,6 +36,7 @@ const setup = (run: (options: RunOptions) => Promise<RunSummary>) => {
   const published = vi.fn();
   const handler = createHandler({
     config,
+    ...mailPorts(config),
     store,
     openSecrets: () => secrets,
     run,
@@ -71,6 +73,7 @@ describe('createHandler', () => {
     const run = vi.fn(async (_options: RunOptions) => runSummary());
     const handler = createHandler({
       config,
+      ...mailPorts(config),
       store,
       openSecrets: () => stores.shift() as SecretStore,
       run,
@@ -95,6 +98,7 @@ describe('createHandler', () => {
     const run = vi.fn(async (_options: RunOptions) => runSummary());
     const handler = createHandler({
       config,
+      ...mailPorts(config),
       store,
       openSecrets: () => ({}) as SecretStore,
       accessTokens,
