@@ -24,6 +24,8 @@ export interface MessageView {
   /** The text was longer than the cap and was cut. */
   readonly textTruncated: boolean;
   readonly attachments: readonly AttachmentInfo[];
+  /** The top-level Date header as written (unfolded, at most 998 characters), or null. */
+  readonly dateHeader: string | null;
   readonly parseError?: string;
 }
 
@@ -84,6 +86,15 @@ export const readMessageView = (
     const counting: Array<Promise<void>> = [];
     let body: Pick<MessageView, 'text' | 'textFrom'> = { text: '', textFrom: 'none' };
     let settled = false;
+    let dateHeader: string | null = null;
+
+    // The catalog keeps no header fields: show the Date as the message writes it, from the message.
+    parser.once('headerLines', (lines: ReadonlyArray<{ key: string; line: string }>) => {
+      const date = lines.find((entry) => entry.key === 'date');
+      if (!date) return;
+      const value = date.line.slice(date.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ');
+      dateHeader = value.trim().slice(0, 998);
+    });
 
     const settle = async (parseError?: string) => {
       if (settled) return;
@@ -97,6 +108,7 @@ export const readMessageView = (
         textFrom: body.textFrom,
         textTruncated: truncated,
         attachments,
+        dateHeader,
         ...(parseError ? { parseError } : {}),
       });
     };
