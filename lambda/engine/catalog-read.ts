@@ -101,12 +101,18 @@ export const scanCatalog = async (
 ): Promise<{ folded: Map<string, Folded>; segments: SegmentName[] }> => {
   const folded = new Map<string, Folded>();
   const segments = await listSegments(store, layout);
-  await forEachLimit(segments, READ_CONCURRENCY, async (segment) => {
+  let vanished = false;
+  const read = async (segment: SegmentName): Promise<void> => {
     let entries: CatalogEntry[];
     let headers: Map<string, readonly HeaderField[]> | null = null;
     try {
+      const stored = await store.getDocument(segment.key);
+      if (!stored) {
+        vanished = true;
+        return;
+      }
       [entries, headers] = await Promise.all([
-        readSegment(store, segment.key),
+        decodeSegment(stored.body, segment.key),
         options.headers && splitsHeaders(segment.kind)
           ? readSegmentHeaders(store, segment.key)
           : null,
@@ -127,7 +133,16 @@ export const scanCatalog = async (
       foldEntry(folded, { seq, record: shaped, segment: segment.key });
     }
     options.onProgress?.(folded.size);
-  });
+  };
+  await forEachLimit(segments, READ_CONCURRENCY, read);
+  // A segment listed and gone was merged by a run compacting meanwhile (a listing holds no
+  // lease); the merged segment was written before it was deleted: list again, read what is new.
+  if (vanished) {
+    const known = new Set(segments.map((segment) => segment.key));
+    const added = (await listSegments(store, layout)).filter((segment) => !known.has(segment.key));
+    await forEachLimit(added, READ_CONCURRENCY, read);
+    segments.push(...added);
+  }
   if (options.legacy !== false) {
     await readLegacyRecords(
       store,

@@ -135,4 +135,31 @@ describe('catalog compaction', () => {
     expect(after).toEqual(before);
     expect(after).toEqual(sampleRecord(3));
   });
+
+  it('lets a listing that runs while a run compacts see every message once', async () => {
+    // Prepare: the listing gets the keys from before the compaction, which then completes before
+    // the listing reads any segment
+    const inner = await smallSegments(COMPACT_AT, 2);
+    const before = await view(inner);
+    let compacted = false;
+    const racing: BlobStore = {
+      ...inner,
+      async *list(prefix) {
+        const keys: string[] = [];
+        for await (const key of inner.list(prefix)) keys.push(key);
+        if (!compacted && prefix === layout.catalogPrefix) {
+          compacted = true;
+          await compactCatalog(inner, layout, new RunCatalog(inner, layout, { next: COMPACT_AT }));
+        }
+        yield* keys;
+      },
+    };
+
+    // Act
+    const { folded } = await scanCatalog(racing, layout, { headers: true });
+
+    // Assess
+    expect(compacted).toBe(true);
+    expect(new Map([...folded].map(([id, entry]) => [id, entry.record]))).toEqual(before);
+  });
 });

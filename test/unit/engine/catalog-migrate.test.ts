@@ -119,4 +119,21 @@ describe('moving legacy records into the catalog', () => {
     expect((error as Error).message).toContain(layout.recordKey(sampleRecord(2).id));
     expect(legacyKeys(store)).toHaveLength(2);
   });
+
+  it('lets a catalog entry win over a record object left beside it, whatever their contents', async () => {
+    // Prepare: the object still says the send waits; a segment written since says it went out
+    const waiting = sampleRecord(1, { tags: ['waiting'] });
+    const store = await legacyArchive([waiting]);
+    const writer = new RunCatalog(store, layout);
+    writer.put({ ...waiting, tags: ['sent'] });
+    await writer.flush();
+
+    // Act
+    const listed = await readCatalog(store, layout);
+    const looked = await new RunCatalog(store, layout).get(waiting.id);
+
+    // Assess
+    expect(listed.records.map((record) => record.tags)).toEqual([['sent']]);
+    expect(looked?.tags).toEqual(['sent']);
+  });
 });
