@@ -26,7 +26,11 @@ const ledger = (
   dirty = false,
 ): LedgerView => ({
   seen: new Map(Object.entries(seen)),
-  state: { ...emptyState('alice@example.test'), ...state },
+  state: {
+    ...emptyState('alice@example.test'),
+    catalogSince: '2026-11-01T00:00:00.000Z',
+    ...state,
+  },
   dirty,
 });
 
