@@ -4,6 +4,7 @@
  * so adding a command is one entry here plus its file under commands/. An implementation (and what
  * it imports: the AWS SDK, nodemailer, mailparser) loads only when its command runs.
  */
+import { FILTER_OPTIONS } from './archive-options.js';
 import type { Command } from './io.js';
 import {
   CONFIG_OPTION,
@@ -167,12 +168,104 @@ export const COMMAND_SPECS = {
   archiveList: {
     name: ['archive', 'list'],
     load: async () => (await import('./commands/archive-list.js')).archiveListCommand,
-    summary: 'list archived messages (metadata only, no re-parsing)',
+    summary: 'list archived messages, oldest archived first (the catalog only: no message is read)',
     options: {
       config: CONFIG_OPTION,
       json: {
         ...JSON_OPTION,
-        description: 'one JSON line per message: {uidl, key, size, sha256, from, subject, date}',
+        description:
+          'one JSON line per message: {id, uidl, key, size, sha256, from, to, subject, date, archivedAt, tags}',
+      },
+      ...FILTER_OPTIONS,
+    },
+  },
+  archiveSearch: {
+    name: ['archive', 'search'],
+    load: async () => (await import('./commands/archive-search.js')).archiveSearchCommand,
+    summary:
+      'archived messages whose subject, names, addresses or decoded text body contain TEXT (case-insensitive), printed as found',
+    options: {
+      config: CONFIG_OPTION,
+      json: {
+        ...JSON_OPTION,
+        description:
+          'one JSON line per match: the `archive list --json` fields and in ("headers" or "body")',
+      },
+      ...FILTER_OPTIONS,
+    },
+    positionals: [
+      {
+        name: 'TEXT',
+        description: 'what to look for; the filters narrow the messages searched',
+        required: true,
+      },
+    ],
+  },
+  archiveShow: {
+    name: ['archive', 'show'],
+    load: async () => (await import('./commands/archive-show.js')).archiveShowCommand,
+    summary:
+      'one archived message: its headers, text body (HTML converted) and attachments, or its exact bytes',
+    options: {
+      config: CONFIG_OPTION,
+      raw: {
+        type: 'boolean',
+        description: 'write the archived bytes to stdout, exactly as archived (e.g. > message.eml)',
+      },
+      json: {
+        ...JSON_OPTION,
+        description:
+          'print one JSON object: {id, uidl, key, size, sha256, archivedAt, tags, from, to, cc, date, dateHeader, subject, messageId, text, textFrom, textTruncated, attachments, parseError?}',
+      },
+    },
+    positionals: [
+      {
+        name: 'ID',
+        description:
+          'a UIDL, an archive key, a Message-ID, a message id (an exported NAME.eml) or a unique SHA-256 prefix (4+ hex digits)',
+        required: true,
+      },
+    ],
+  },
+  archiveExport: {
+    name: ['archive', 'export'],
+    load: async () => (await import('./commands/archive-export.js')).archiveExportCommand,
+    summary:
+      'copy archived messages to an mbox (mboxrd), a Maildir or .eml files, byte-exact; a second export to the same --out adds only what is missing',
+    options: {
+      config: CONFIG_OPTION,
+      format: {
+        type: 'string',
+        value: 'mbox|maildir|eml',
+        required: true,
+        description:
+          'mbox: one file, mboxrd; maildir: cur/ of a Maildir, mtime the archiving time; eml: one ID.eml per message',
+      },
+      out: {
+        type: 'string',
+        value: 'PATH',
+        required: true,
+        description: 'the mbox file, or the Maildir or eml folder (created when missing)',
+      },
+      json: {
+        ...JSON_OPTION,
+        description:
+          'print one JSON object: {format, out, selected, exported, alreadyThere, repaired, missing, damaged, bytes, interrupted}',
+      },
+      ...FILTER_OPTIONS,
+    },
+  },
+  archiveVerify: {
+    name: ['archive', 'verify'],
+    load: async () => (await import('./commands/archive-verify.js')).archiveVerifyCommand,
+    summary:
+      'read every archived message again and check its size and SHA-256 against the catalog; exit 1 on any missing, extra or damaged object',
+    options: {
+      config: CONFIG_OPTION,
+      json: {
+        ...JSON_OPTION,
+        description:
+          'print one JSON object: {messages, bytes, ok, missing, extra, damaged, interrupted}',
       },
     },
   },

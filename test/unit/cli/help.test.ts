@@ -131,7 +131,13 @@ describe('popfwd --version, -q and -v on every command', () => {
     '%s takes -q, --quiet, -v and --verbose, but not -q with -v',
     (_name, spec) => {
       // Prepare: what the command needs besides
-      const needed = (spec as CommandSpec).positionals?.map(() => 'message.eml') ?? [];
+      const options = Object.entries((spec as CommandSpec).options).filter(
+        ([, option]) => option.required,
+      );
+      const needed = [
+        ...options.flatMap(([name]) => [`--${name}`, 'value']),
+        ...((spec as CommandSpec).positionals?.map(() => 'message.eml') ?? []),
+      ];
       const parse = (...flags: string[]) => parseCommandArgs(spec, [...flags, ...needed]).values;
 
       // Act / Assess
