@@ -32,7 +32,10 @@ export const recordFor = (uidl: string, data: Buffer, fields: RecordFields = {})
       sha256: sha256(data),
       archivedAt: fields.archivedAt ?? '2026-11-26T12:00:00.000Z',
     },
-    rules: { status: 'evaluated', plan: { matched: [], actions: [], tags: [], server: 'default', discarded: false, notes: [] } },
+    rules: {
+      status: 'evaluated',
+      plan: { matched: [], actions: [], tags: [], server: 'default', discarded: false, notes: [] },
+    },
     tags: fields.tags ?? [],
     actions: {},
     updatedAt: fields.archivedAt ?? '2026-11-26T12:00:00.000Z',

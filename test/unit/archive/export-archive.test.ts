@@ -190,7 +190,11 @@ describe('archive export, resumed', () => {
     const changed = join(dir, 'changed.mbox');
     await run(store, records, 'mbox', changed);
     const original = await readFile(changed);
-    const edited = Buffer.concat([original.subarray(0, 200), bytes('Status: RO\n'), original.subarray(200)]);
+    const edited = Buffer.concat([
+      original.subarray(0, 200),
+      bytes('Status: RO\n'),
+      original.subarray(200),
+    ]);
     await writeFile(changed, edited);
 
     // Act / Assess
@@ -208,10 +212,13 @@ describe('archive export, resumed', () => {
       const out = join(await tempDir(), format);
       await run(store, records, format, out);
       const victim = records[0] as MessageRecord;
-      const name = format === 'eml' ? join(out, `${victim.id}.eml`) : await maildirFile(out, victim);
+      const name =
+        format === 'eml' ? join(out, `${victim.id}.eml`) : await maildirFile(out, victim);
       await truncate(name, 3);
       const temporary =
-        format === 'eml' ? join(out, `.${victim.id}.eml.popfwd-tmp`) : join(out, 'tmp', `1.${victim.id}.popfwd,S=9`);
+        format === 'eml'
+          ? join(out, `.${victim.id}.eml.popfwd-tmp`)
+          : join(out, 'tmp', `1.${victim.id}.popfwd,S=9`);
       await writeFile(temporary, 'partial');
 
       // Act
@@ -281,7 +288,10 @@ describe('archive export of a damaged archive', () => {
     };
 
     // Act
-    const first = await run(slow, records, 'mbox', out, { signal: controller.signal, concurrency: 1 });
+    const first = await run(slow, records, 'mbox', out, {
+      signal: controller.signal,
+      concurrency: 1,
+    });
     const second = await run(store, records, 'mbox', out);
 
     // Assess

@@ -95,9 +95,13 @@ describe('mboxrd escaping', () => {
 });
 
 describe('the From_ line', () => {
-  const record = recordFor('u1', bytes('Return-Path: <carol@partner.example>\r\nSubject: x\r\n\r\nbody\r\n'), {
-    archivedAt: '2026-11-05T07:08:09.000Z',
-  });
+  const record = recordFor(
+    'u1',
+    bytes('Return-Path: <carol@partner.example>\r\nSubject: x\r\n\r\nbody\r\n'),
+    {
+      archivedAt: '2026-11-05T07:08:09.000Z',
+    },
+  );
 
   it('carries the envelope sender, the asctime date, the message id and a length set last', () => {
     // Act
@@ -131,7 +135,9 @@ describe('the From_ line', () => {
     const line = fromLine(hostile).toString('latin1');
 
     // Assess
-    expect(line).toMatch(/^From MAILER-DAEMON \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} popfwd:[0-9a-f]{32}:-{12}\n$/);
+    expect(line).toMatch(
+      /^From MAILER-DAEMON \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} popfwd:[0-9a-f]{32}:-{12}\n$/,
+    );
   });
 
   it('formats dates as C asctime does', () => {
