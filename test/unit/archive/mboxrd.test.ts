@@ -13,7 +13,7 @@ import { recordFor } from '../../helpers/archive-records.js';
 const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');
 
 /** The escaper's output for `data` pushed in the given pieces. */
-const escape = (...pieces: Buffer[]): Buffer => {
+const escaped = (...pieces: Buffer[]): Buffer => {
   const escaper = new MboxrdEscaper();
   const out = pieces.flatMap((piece) => escaper.push(piece));
   return Buffer.concat([...out, ...escaper.end()]);
@@ -55,17 +55,17 @@ const TRICKY_ESCAPED = bytes(
 
 describe('mboxrd escaping', () => {
   it('quotes every line matching ^>*From  and nothing else', () => {
-    expect(escape(TRICKY).toString('latin1')).toBe(TRICKY_ESCAPED.toString('latin1'));
+    expect(escaped(TRICKY).toString('latin1')).toBe(TRICKY_ESCAPED.toString('latin1'));
   });
 
   it('gives the same bytes whatever the chunk boundaries (every split point, and byte by byte)', () => {
     // Act / Assess: a "From " or a ">" run cut anywhere by a chunk boundary
     for (let split = 0; split <= TRICKY.length; split += 1) {
-      const out = escape(TRICKY.subarray(0, split), TRICKY.subarray(split));
+      const out = escaped(TRICKY.subarray(0, split), TRICKY.subarray(split));
       expect(Buffer.compare(out, TRICKY_ESCAPED), `split at ${split}`).toBe(0);
     }
     const single = [...TRICKY].map((byte) => Buffer.from([byte]));
-    expect(Buffer.compare(escape(...single), TRICKY_ESCAPED)).toBe(0);
+    expect(Buffer.compare(escaped(...single), TRICKY_ESCAPED)).toBe(0);
   });
 
   it('is undone by unescaping, byte for byte', () => {
@@ -77,7 +77,7 @@ describe('mboxrd escaping', () => {
     const data = Buffer.concat([bytes('>'.repeat(1024 * 1024)), bytes('From x\r\n')]);
 
     // Act
-    const out = escape(data);
+    const out = escaped(data);
 
     // Assess
     expect(out.length).toBe(data.length + 1);
