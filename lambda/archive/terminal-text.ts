@@ -24,8 +24,11 @@ const visible = (char: string): string => {
 
 /** One line of text, at most `max` characters (then `…`), nothing in it a terminal acts on. */
 export const oneLine = (text: string, max = 300): string => {
-  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  return cut.replace(ESCAPE_SEQUENCE, '').replace(UNSAFE_IN_LINE, visible);
+  // Made safe before it is cut (a sequence must not be cut into visible text), but a huge
+  // subject is first cut roughly, so the work stays proportional to what is shown.
+  const rough = text.length > max * 8 ? text.slice(0, max * 8) : text;
+  const safe = rough.replace(ESCAPE_SEQUENCE, '').replace(UNSAFE_IN_LINE, visible);
+  return safe.length > max ? `${safe.slice(0, max)}…` : safe;
 };
 
 /**
@@ -37,6 +40,6 @@ export const textBlock = (text: string): string =>
 
 /** `text` cut or padded to exactly `width` characters, for table columns. */
 export const cell = (text: string, width: number): string => {
-  const safe = oneLine(text, width + 1);
+  const safe = oneLine(text, width);
   return safe.length > width ? `${safe.slice(0, width - 1)}…` : safe.padEnd(width);
 };
