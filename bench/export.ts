@@ -21,7 +21,7 @@ import { runMailbox } from '../lambda/engine/run.js';
 import { silentLog } from '../lambda/log.js';
 import { type Pop3Message, startPop3Server } from '../lambda/sandbox/pop3-server.js';
 import { createLocalStore } from '../lambda/stores/local-store.js';
-import { generateCorpus } from '../test/helpers/corpus.js';
+import { type CorpusMessage, generateCorpus } from '../test/helpers/corpus.js';
 import { memorySecrets } from '../test/helpers/memory-secrets.js';
 import { describeMachine, formatMachine, loadAverage, popfwdCommit, today } from './lib/machine.js';
 import { type Measured, measure } from './lib/processes.js';
@@ -63,7 +63,8 @@ const populate = async (): Promise<void> => {
   for (let start = 0; start < COUNT; start += BATCH) {
     const batch: Pop3Message[] = [];
     for (let index = start; index < Math.min(COUNT, start + BATCH); index += 1) {
-      batch.push({ uidl: `m${String(index).padStart(6, '0')}`, data: corpus.next().value!.data });
+      const { data } = corpus.next().value as CorpusMessage;
+      batch.push({ uidl: `m${String(index).padStart(6, '0')}`, data });
     }
     const server = await startPop3Server({
       users: [{ user: ADDRESS, password: PASSWORD }],
