@@ -4,6 +4,7 @@ import type { BlobStore } from '../../stores/blob-store.js';
 import { forEachConcurrently, readAhead } from '../read-ahead.js';
 import { openEmlTarget, openMaildirTarget } from './file-targets.js';
 import { openMboxTarget } from './mbox-target.js';
+import { prefetchMessage } from './prefetch.js';
 import type { ExportTarget, WriteOutcome } from './target.js';
 
 export const EXPORT_FORMATS = ['mbox', 'maildir', 'eml'] as const;
@@ -110,7 +111,7 @@ export const exportArchive = async (
 
   try {
     if (target.sequential) {
-      const opened = readAhead(todo, (record) => store.read(record.meta.key), {
+      const opened = readAhead(todo, (record) => prefetchMessage(store, record), {
         concurrency: options.concurrency,
         signal: options.signal,
         discard: (stream) => (stream as Readable | null)?.destroy(),

@@ -23,7 +23,7 @@ export const archiveShowCommand: Command = {
     if (values.raw && values.json) {
       throw new PopfwdError('EUSAGE', '--raw and --json contradict each other; give one');
     }
-    const { store, catalog } = await openArchive({ ...values, json: true }, io);
+    const { store, catalog } = await openArchive(values, io);
     const record = resolveMessage(catalog, positionals[0] as string, store.location);
     const stream = await store.read(record.meta.key);
     if (!stream) {
