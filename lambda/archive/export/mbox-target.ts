@@ -62,10 +62,13 @@ const scanMbox = async (handle: FileHandle, size: number, path: string): Promise
     if (parsed.length === null) return cutShort(offset);
     const end = offset + newline + 1 + parsed.length;
     if (end >= size) return cutShort(offset);
-    const last = parsed.length === 0 ? -1 : ((await readAt(handle, end - 1, 1))[0] as number);
+    // The message's last byte (none when it is empty) and the LFs after it, in one read.
+    const from = parsed.length === 0 ? end : end - 1;
+    const tail = await readAt(handle, from, end + 2 - from);
+    const last = parsed.length === 0 ? -1 : (tail[0] as number);
     const next = end + trailerLength(last);
     if (next > size) return cutShort(offset);
-    const gap = await readAt(handle, end, next - end);
+    const gap = tail.subarray(end - from, next - from);
     if (!gap.every((byte) => byte === 0x0a))
       throw changed(path, end, 'no empty line after a message');
     ids.add(parsed.id);
