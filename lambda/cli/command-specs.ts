@@ -210,7 +210,8 @@ export const COMMAND_SPECS = {
       config: CONFIG_OPTION,
       raw: {
         type: 'boolean',
-        description: 'write the archived bytes to stdout, exactly as archived (e.g. > message.eml)',
+        description:
+          'write the archived bytes to stdout, exactly as archived (> message.eml, or a pipe; not to a terminal)',
       },
       json: {
         ...JSON_OPTION,

@@ -23,6 +23,13 @@ export const archiveShowCommand: Command = {
     if (values.raw && values.json) {
       throw new PopfwdError('EUSAGE', '--raw and --json contradict each other; give one');
     }
+    if (values.raw && io.stdout.isTTY) {
+      // The exact bytes are the message's own: escape sequences included.
+      throw new PopfwdError(
+        'EUSAGE',
+        '--raw writes the exact archived bytes, which could drive this terminal: redirect it (> message.eml) or pipe it',
+      );
+    }
     const { store, catalog } = await openArchive(values, io);
     const record = resolveMessage(catalog, positionals[0] as string, store.location);
     const stream = await store.read(record.meta.key);

@@ -45,7 +45,10 @@ export interface TestArchive {
   /** `popfwd <args> --config FILE` in the mailbox's folder. */
   cli(args: readonly string[], options?: { tty?: boolean }): Promise<CliResult>;
   /** The same, stdout kept as bytes (for --raw). */
-  cliBytes(args: readonly string[]): Promise<{ code: number; stdout: Buffer; stderr: string }>;
+  cliBytes(
+    args: readonly string[],
+    options?: { stdoutTty?: boolean },
+  ): Promise<{ code: number; stdout: Buffer; stderr: string }>;
   catalog(): Promise<CatalogView>;
   raw(key: string): Promise<Buffer | null>;
   /** Replaces a stored raw object's bytes (a flipped bit on the disk, a bad copy). */
@@ -97,7 +100,7 @@ export const useArchive = () => {
     const s3Fake = fake;
     const objectKey = (key: string) => `${S3_PREFIX}${key}`;
 
-    const cliBytes = async (args: readonly string[]) => {
+    const cliBytes = async (args: readonly string[], options: { stdoutTty?: boolean } = {}) => {
       const chunks: Buffer[] = [];
       const errors: string[] = [];
       const sink = (into: (chunk: Buffer) => void) =>
@@ -107,8 +110,9 @@ export const useArchive = () => {
             done();
           },
         });
+      const stdout = sink((chunk) => chunks.push(chunk));
       const io: CliIO = {
-        stdout: sink((chunk) => chunks.push(chunk)),
+        stdout: options.stdoutTty ? Object.assign(stdout, { isTTY: true }) : stdout,
         stderr: sink((chunk) => errors.push(chunk.toString('utf8'))),
         env: { XDG_CONFIG_HOME: NO_CONFIG_HOME, ...env },
         cwd: mailbox.dir,

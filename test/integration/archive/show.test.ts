@@ -158,6 +158,21 @@ describe.each(STORE_KINDS)('archive show on the %s store', (kind) => {
     expect(sha256(result.stdout)).toBe(record?.meta.sha256);
   });
 
+  it('refuses --raw to a terminal, where the bytes could drive it', async () => {
+    // Prepare
+    const box = await archive(kind, { messages: [HOSTILE] });
+
+    // Act
+    const result = await box.cliBytes(['archive', 'show', 'u-hostile', '--raw'], {
+      stdoutTty: true,
+    });
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stdout.length).toBe(0);
+    expect(result.stderr).toContain('redirect it (> message.eml) or pipe it');
+  });
+
   it('never lets a message drive the terminal: escape sequences, bells, bidi overrides', async () => {
     // Prepare
     const box = await archive(kind, { messages: [HOSTILE] });
