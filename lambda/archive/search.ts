@@ -1,6 +1,7 @@
 import type { MessageRecord } from '../engine/message-record.js';
 import { readBodyFacts } from '../mail/body-facts.js';
 import type { BlobStore } from '../stores/blob-store.js';
+import { messageFailure } from './message-failure.js';
 import { readAhead } from './read-ahead.js';
 
 export interface SearchOptions {
@@ -54,10 +55,14 @@ export async function* searchMatches(
   const limit = options.textLimit ?? DEFAULT_TEXT_LIMIT;
   const matches = async (record: MessageRecord): Promise<MatchedIn | null> => {
     if (headerText(record).toLowerCase().includes(needle)) return 'headers';
-    const stream = await store.read(record.meta.key);
-    if (!stream) return null;
-    const facts = await readBodyFacts(stream, { limit });
-    return facts.text.toLowerCase().includes(needle) ? 'body' : null;
+    try {
+      const stream = await store.read(record.meta.key);
+      if (!stream) return null;
+      const facts = await readBodyFacts(stream, { limit });
+      return facts.text.toLowerCase().includes(needle) ? 'body' : null;
+    } catch (error) {
+      throw messageFailure(record, 'searching', error);
+    }
   };
   let searched = 0;
   let bytes = 0;

@@ -4,6 +4,7 @@ import type { MailboxLayout } from '../engine/layout.js';
 import type { MessageRecord } from '../engine/message-record.js';
 import type { BlobStore } from '../stores/blob-store.js';
 import type { CatalogView } from './catalog.js';
+import { messageFailure } from './message-failure.js';
 import { readAhead } from './read-ahead.js';
 
 /**
@@ -107,8 +108,12 @@ export const verifyArchive = async (
   const checks = readAhead(
     present,
     async (record) => {
-      const stream = await store.read(record.meta.key);
-      return stream ? digest(stream) : null;
+      try {
+        const stream = await store.read(record.meta.key);
+        return stream ? await digest(stream) : null;
+      } catch (error) {
+        throw messageFailure(record, 'reading', error);
+      }
     },
     { concurrency: options.concurrency, ...(options.signal ? { signal: options.signal } : {}) },
   );

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { MessageRecord } from '../../engine/message-record.js';
 import type { BlobStore } from '../../stores/blob-store.js';
+import { messageFailure } from '../message-failure.js';
 import { forEachConcurrently, readAhead } from '../read-ahead.js';
 import { openEmlTarget, openMaildirTarget } from './file-targets.js';
 import { openMboxTarget } from './mbox-target.js';
@@ -106,27 +107,43 @@ export const exportArchive = async (
     progress.bytes += record.meta.size;
     options.onProgress?.({ ...progress });
   };
-  const write = async (record: MessageRecord, body: Readable | null) =>
-    settle(record, body ? await target.write(record, body, options.signal) : null);
+  /** Reads (or takes what was read ahead) and writes one message; a failure names it. */
+  const write = async (record: MessageRecord, read: () => Promise<Readable | null>) => {
+    try {
+      const body = await read();
+      settle(record, body ? await target.write(record, body, options.signal) : null);
+    } catch (error) {
+      throw messageFailure(record, 'exporting', error);
+    }
+  };
 
   try {
     if (target.sequential) {
-      const opened = readAhead(todo, (record) => prefetchMessage(store, record), {
+      // Each read's outcome is handed over whole (a failed read must reach `write` to be named).
+      const settled = (record: MessageRecord) =>
+        prefetchMessage(store, record).then(
+          (body) => ({ body, error: null }),
+          (error: unknown) => ({ body: null, error }),
+        );
+      const opened = readAhead(todo, settled, {
         concurrency: options.concurrency,
         signal: options.signal,
-        discard: (stream) => (stream as Readable | null)?.destroy(),
+        discard: (read) => (read as { body: Readable | null }).body?.destroy(),
       });
       for await (const { item, result } of opened) {
         if (options.signal.aborted) {
-          result?.destroy();
+          result.body?.destroy();
           break;
         }
-        await write(item, result);
+        await write(item, async () => {
+          if (result.error !== null) throw result.error;
+          return result.body;
+        });
       }
     } else {
       await forEachConcurrently(
         todo,
-        async (record) => write(record, await store.read(record.meta.key)),
+        (record) => write(record, () => store.read(record.meta.key)),
         { concurrency: options.concurrency, signal: options.signal },
       );
     }

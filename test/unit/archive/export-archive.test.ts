@@ -301,4 +301,35 @@ describe('archive export of a damaged archive', () => {
     expect(second.repaired).toBe(0);
     expectExactly('mbox', out, records);
   });
+
+  it('mbox: a read that fails mid-message stops the export naming it, and leaves whole messages only', async () => {
+    // Prepare: the third object's stream breaks after a few bytes (a dropped S3 connection)
+    const { store, records } = await archiveOf(EDGE_CASES);
+    const broken = records[2] as MessageRecord;
+    const failing: BlobStore = {
+      ...store,
+      read: async (key) =>
+        key === broken.meta.key
+          ? new Readable({
+              read() {
+                this.push(bytes('From: partial'));
+                this.destroy(new Error('socket hang up'));
+              },
+            })
+          : store.read(key),
+    };
+    const out = join(await tempDir(), 'broken.mbox');
+
+    // Act
+    const failure = await run(failing, records, 'mbox', out).catch((error: unknown) => error);
+    const resumed = await run(store, records, 'mbox', out);
+
+    // Assess
+    expect(failure).toMatchObject({
+      code: 'ESTORE',
+      message: `exporting ${broken.meta.key} (UIDL ${broken.meta.uidl}) failed: socket hang up`,
+    });
+    expect(resumed).toMatchObject({ exported: records.length - 2, alreadyThere: 2, repaired: 0 });
+    expectExactly('mbox', out, records);
+  });
 });
