@@ -18,6 +18,8 @@ export interface AttachmentInfo {
 }
 
 export interface MessageView {
+  /** The top-level Date field as written (unfolded, at most 300 characters), or null. */
+  readonly dateHeader: string | null;
   readonly text: string;
   /** Where the text came from: the text part, the HTML part converted, or nothing readable. */
   readonly textFrom: 'text' | 'html' | 'none';
@@ -83,7 +85,16 @@ export const readMessageView = (
     const attachments: AttachmentInfo[] = [];
     const counting: Array<Promise<void>> = [];
     let body: Pick<MessageView, 'text' | 'textFrom'> = { text: '', textFrom: 'none' };
+    let dateHeader: string | null = null;
     let settled = false;
+
+    // The catalog keeps the parsed date; a person reading the message sees the field as written.
+    parser.once('headerLines', (lines: ReadonlyArray<{ key: string; line: string }>) => {
+      const field = lines.find((entry) => entry.key === 'date')?.line;
+      if (field === undefined) return;
+      const value = field.slice(field.indexOf(':') + 1).replace(/\r?\n[ \t]*/g, ' ');
+      dateHeader = value.trim().slice(0, 300);
+    });
 
     const settle = async (parseError?: string) => {
       if (settled) return;
@@ -93,6 +104,7 @@ export const readMessageView = (
       // A text part may carry the text of every part of a text-only multipart: cap it here.
       const truncated = body.text.length > options.textLimit;
       resolve({
+        dateHeader,
         text: truncated ? body.text.slice(0, options.textLimit) : body.text,
         textFrom: body.textFrom,
         textTruncated: truncated,

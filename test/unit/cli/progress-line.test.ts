@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProgressLine } from '../../../lambda/cli/progress-line.js';
-import { fixedClock } from '../../../lambda/clock.js';
+import { fixedClock } from '../../helpers/fixed-clock.js';
 
 const terminal = (isTTY = true) => {
   const writes: string[] = [];
