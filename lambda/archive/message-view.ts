@@ -18,14 +18,14 @@ export interface AttachmentInfo {
 }
 
 export interface MessageView {
+  /** The top-level Date field as written (unfolded, at most 300 characters), or null. */
+  readonly dateHeader: string | null;
   readonly text: string;
   /** Where the text came from: the text part, the HTML part converted, or nothing readable. */
   readonly textFrom: 'text' | 'html' | 'none';
   /** The text was longer than the cap and was cut. */
   readonly textTruncated: boolean;
   readonly attachments: readonly AttachmentInfo[];
-  /** The top-level Date header as written (unfolded, at most 998 characters), or null. */
-  readonly dateHeader: string | null;
   readonly parseError?: string;
 }
 
@@ -85,15 +85,15 @@ export const readMessageView = (
     const attachments: AttachmentInfo[] = [];
     const counting: Array<Promise<void>> = [];
     let body: Pick<MessageView, 'text' | 'textFrom'> = { text: '', textFrom: 'none' };
-    let settled = false;
     let dateHeader: string | null = null;
+    let settled = false;
 
-    // The catalog keeps no header fields: show the Date as the message writes it, from the message.
+    // The catalog keeps the parsed date; a person reading the message sees the field as written.
     parser.once('headerLines', (lines: ReadonlyArray<{ key: string; line: string }>) => {
-      const date = lines.find((entry) => entry.key === 'date');
-      if (!date) return;
-      const value = date.line.slice(date.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ');
-      dateHeader = value.trim().slice(0, 998);
+      const field = lines.find((entry) => entry.key === 'date')?.line;
+      if (field === undefined) return;
+      const value = field.slice(field.indexOf(':') + 1).replace(/\r?\n[ \t]*/g, ' ');
+      dateHeader = value.trim().slice(0, 300);
     });
 
     const settle = async (parseError?: string) => {
@@ -104,11 +104,11 @@ export const readMessageView = (
       // A text part may carry the text of every part of a text-only multipart: cap it here.
       const truncated = body.text.length > options.textLimit;
       resolve({
+        dateHeader,
         text: truncated ? body.text.slice(0, options.textLimit) : body.text,
         textFrom: body.textFrom,
         textTruncated: truncated,
         attachments,
-        dateHeader,
         ...(parseError ? { parseError } : {}),
       });
     };

@@ -34,9 +34,6 @@ export interface ShowJson {
   readonly parseError?: string;
 }
 
-const header = (record: MessageRecord, name: string): string | null =>
-  record.meta.headers.find((field) => field.name === name)?.value ?? null;
-
 export const showJson = (record: MessageRecord, view: MessageView): ShowJson => {
   const { meta } = record;
   const parseError = meta.parseError ?? view.parseError;
@@ -52,7 +49,7 @@ export const showJson = (record: MessageRecord, view: MessageView): ShowJson => 
     to: meta.to,
     cc: meta.cc,
     date: meta.date,
-    dateHeader: header(record, 'date') ?? view.dateHeader,
+    dateHeader: view.dateHeader,
     subject: meta.subject,
     messageId: meta.messageId,
     text: view.text,
@@ -79,7 +76,7 @@ export const showText = (record: MessageRecord, view: MessageView): string => {
     ['From', addresses(meta.from)],
     ['To', addresses(meta.to)],
     ['Cc', addresses(meta.cc)],
-    ['Date', header(record, 'date') ?? view.dateHeader ?? ''],
+    ['Date', view.dateHeader ?? ''],
     ['Subject', meta.subject],
     ['Message-ID', meta.messageId ?? ''],
     ['Tags', record.tags.join(', ')],

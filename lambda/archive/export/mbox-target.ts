@@ -1,4 +1,5 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import { type FileHandle, mkdir, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { MessageRecord } from '../../engine/message-record.js';
 import { PopfwdError } from '../../errors.js';
@@ -79,6 +80,8 @@ const scanMbox = async (handle: FileHandle, size: number, path: string): Promise
 
 /** mbox (mboxrd) at `path`: created, or resumed where an earlier export left it. */
 export const openMboxTarget = async (path: string): Promise<ExportTarget> => {
+  // As for Maildir and eml: the folders on the way are made.
+  await mkdir(dirname(path), { recursive: true }).catch(() => {});
   const handle = await open(path, 'a+').catch((error: NodeJS.ErrnoException) => {
     throw new PopfwdError('EUSAGE', `cannot write the mbox ${path}: ${error.message}`, {
       cause: error,

@@ -76,7 +76,7 @@ describe('archive export round trips through Python mailbox', () => {
     async (format) => {
       // Prepare
       const { store, records } = await archiveOf(EDGE_CASES);
-      const out = join(await tempDir(), `export.${format}`);
+      const out = join(await tempDir(), 'new', 'folders', `export.${format}`);
 
       // Act
       const report = await run(store, records, format, out);
