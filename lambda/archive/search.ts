@@ -49,15 +49,21 @@ export async function* searchArchive(
   const inFlight: Array<Promise<boolean>> = [];
   let next = 0;
   let searched = 0;
-  for (let index = 0; index < records.length; index += 1) {
-    while (next < records.length && inFlight.length < concurrency) {
-      inFlight.push(matches(records[next] as MessageRecord));
-      next += 1;
+  try {
+    for (let index = 0; index < records.length; index += 1) {
+      while (next < records.length && inFlight.length < concurrency) {
+        inFlight.push(matches(records[next] as MessageRecord));
+        next += 1;
+      }
+      if (options.signal?.aborted) return;
+      const found = await (inFlight.shift() as Promise<boolean>);
+      searched += 1;
+      options.onProgress?.(searched);
+      if (found) yield records[index] as MessageRecord;
     }
-    if (options.signal?.aborted) return;
-    const found = await (inFlight.shift() as Promise<boolean>);
-    searched += 1;
-    options.onProgress?.(searched);
-    if (found) yield records[index] as MessageRecord;
+  } finally {
+    // Stopped early (aborted, a failed read, the consumer left): the reads still under way are
+    // not awaited, so their failures must not surface as unhandled rejections.
+    for (const pending of inFlight) pending.catch(() => {});
   }
 }
