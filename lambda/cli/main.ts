@@ -16,6 +16,7 @@ const LOADERS: Readonly<Record<CommandKey, () => Promise<Command>>> = {
   configCheck: async () => (await import('./commands/config-check.js')).configCheckCommand,
   rulesTest: async () => (await import('./commands/rules-test.js')).rulesTestCommand,
   archiveList: async () => (await import('./commands/archive-list.js')).archiveListCommand,
+  archiveServe: async () => (await import('./commands/archive-serve.js')).archiveServeCommand,
   authLogin: async () => {
     const [{ createAuthLoginCommand }, { verifyMailboxLogin }] = await Promise.all([
       import('./commands/auth-login.js'),
