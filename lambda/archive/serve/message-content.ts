@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { type AttachmentStream, MailParser, type MessageText } from 'mailparser';
 import { safeFileName } from './file-names.js';
+import { htmlText } from './html-text.js';
 
 /** A part mailparser hands out as an attachment (a file, or an image the HTML shows). */
 export interface PartInfo {
@@ -81,6 +82,10 @@ const consume = (part: AttachmentStream, keep: boolean, max: number) =>
     part.content.once('error', () => resolve({ size, body: null }));
   });
 
+/** mailparser converts only a top-level HTML body to text; this covers HTML in multiparts. */
+const textOfHtml = (html: string | null): string | undefined =>
+  html === null ? undefined : htmlText(html.slice(0, CONTENT_LIMITS.htmlToText));
+
 const cut = (value: string | undefined, limit: number): { value: string | null; cut: boolean } =>
   value === undefined
     ? { value: null, cut: false }
@@ -111,8 +116,8 @@ export const readMessageContent = (stream: Readable): Promise<MessageContent> =>
     const settle = (parseError?: string) => {
       if (settled) return;
       settled = true;
-      const text = cut(body?.text, CONTENT_LIMITS.text);
       const html = cut(body?.html, CONTENT_LIMITS.html);
+      const text = cut(body?.text ?? textOfHtml(html.value), CONTENT_LIMITS.text);
       resolve({
         text: text.value,
         html: html.value,
