@@ -27,21 +27,20 @@ const dropEscapesOutsideStrings = (css: string): string =>
 const cssString = (text: string): string => `"${text.replace(/["\\\n\r]/g, '\\$&')}"`;
 
 export const rewriteCss = (text: string, context: ResourceContext): string => {
-  const css = dropEscapesOutsideStrings(text);
-  let result = css
-    .replace(IMPORT_RULE, '')
-    .replace(URL_FUNCTION, (_match, double, single, bare) => {
-      const target = resourceUrl(String(double ?? single ?? bare ?? ''), context);
-      return target === null ? EMPTY : `url(${cssString(target)})`;
-    });
-  result = result.replace(IMAGE_SET, (match) => {
-    // The origins inside image-set("…") strings count as remote content too.
-    return context.allowRemote ? match : 'x-popfwd-blocked(';
-  });
+  const css = dropEscapesOutsideStrings(text).replace(IMPORT_RULE, '');
+  // The origins inside image-set("…") strings count as remote content too.
   for (const [, double, single] of css.matchAll(QUOTED)) {
     const value = double ?? single ?? '';
     if (/^(https?:)?\/\//i.test(value)) resourceUrl(value, context);
   }
-  // Inside <style>, "</" could end the element early; CSS reads "<\/" the same.
-  return result.replaceAll('</', '<\\/');
+  return (
+    css
+      .replace(URL_FUNCTION, (_match, double, single, bare) => {
+        const target = resourceUrl(String(double ?? single ?? bare ?? ''), context);
+        return target === null ? EMPTY : `url(${cssString(target)})`;
+      })
+      .replace(IMAGE_SET, (match) => (context.allowRemote ? match : 'x-popfwd-blocked('))
+      // Inside <style>, "</" could end the element early; CSS reads "<\/" the same.
+      .replaceAll('</', '<\\/')
+  );
 };

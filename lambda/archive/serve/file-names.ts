@@ -57,6 +57,8 @@ export const attachmentDisposition = (fileName: string): string => {
 
 /** A name for the original message: its subject, else its UIDL, as `….eml`. */
 export const emlFileName = (subject: string, uidl: string): string => {
-  const stem = safeFileName(subject, '') || safeFileName(uidl, 'message');
+  // A subject is not a path: "Re: lunch / Friday?" keeps all its words.
+  const flat = (text: string) => text.replace(/[/\\]/g, '_');
+  const stem = safeFileName(flat(subject), '') || safeFileName(flat(uidl), 'message');
   return `${shorten(stem, MAX_NAME - 4)}.eml`;
 };

@@ -44,16 +44,18 @@ const SKIPPED = new Set(['head', 'title', 'script', 'style', 'template', 'svg', 
 
 export const htmlText = (html: string): string => {
   const out: string[] = [];
+  const atLineStart = () => /(^|\n)$/.test(out.at(-1) ?? '');
   const walk = (nodes: readonly ChildNode[], pre: boolean): void => {
     for (const node of nodes) {
       if (DomUtils.isText(node)) {
-        out.push(pre ? node.data : node.data.replace(/\s+/g, ' '));
+        const text = pre ? node.data : node.data.replace(/\s+/g, ' ');
+        out.push(!pre && atLineStart() ? text.trimStart() : text);
         continue;
       }
       if (!DomUtils.isTag(node) || SKIPPED.has(node.name)) continue;
       const block = BLOCKS.has(node.name);
       if (block) out.push('\n');
-      if (node.name === 'td' || node.name === 'th') out.push('\t');
+      if ((node.name === 'td' || node.name === 'th') && !atLineStart()) out.push('\t');
       walk(node.children, pre || node.name === 'pre');
       const href = node.name === 'a' ? (node.attribs.href ?? '') : '';
       if (/^https?:\/\//i.test(href) && DomUtils.textContent(node).trim() !== href) {
@@ -66,7 +68,6 @@ export const htmlText = (html: string): string => {
   return out
     .join('')
     .replace(/[ \t]+\n/g, '\n')
-    .replace(/\n[ \t]+/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 };

@@ -28,6 +28,8 @@ export const send = (
         port: target.port,
         path: `${target.pathname}${target.search}`,
         method: options.method ?? 'GET',
+        // A fresh connection each time: a kept-alive one would outlive a server the test stops.
+        agent: false,
         headers: options.headers,
       },
       (incoming) => {
