@@ -62,22 +62,21 @@ const runSearch = async (text) => {
   searching = controller;
   const results = new ResultSource();
   list.show(results);
-  let shown = 0;
   const stop = statusButton('Stop', () => controller.abort());
   const clear = statusButton('Clear search', () => {
     searchBox.value = '';
     void showArchive();
   });
   say(`Searching for “${text}”…`, stop);
+  // A search replaced by another (or by the plain list) no longer speaks.
+  const current = () => searching === controller;
   try {
     await search(text, filterParams(filters), controller.signal, (line) => {
+      if (!current()) return;
       if (line.type === 'match') {
         results.rows.push(line.row);
-        // Redraw at most once a frame however fast results come.
-        if (results.rows.length - shown > 0) {
-          shown = results.rows.length;
-          list.schedule();
-        }
+        // Drawn at most once a frame however fast results come.
+        list.schedule();
       } else if (line.type === 'progress') {
         say(
           `Searching “${text}”: ${formatCount(line.searched)} of ${formatCount(line.total)} · ${formatCount(results.total)} found`,
@@ -93,10 +92,16 @@ const runSearch = async (text) => {
       }
     });
   } catch (error) {
-    if (controller.signal.aborted)
+    if (!current()) return;
+    if (controller.signal.aborted) {
       say(`Stopped: ${formatCount(results.total)} found for “${text}”`, clear);
-    else say(`The search failed: ${String(error)}`, clear);
+    } else {
+      say(`The search failed: ${String(error)}`, clear);
+    }
   }
+  if (!current()) return;
+  // Finished or stopped: Esc goes back to closing the message.
+  searching = null;
   list.schedule();
 };
 
