@@ -169,6 +169,8 @@ const onKey = (event) => {
     return;
   }
   if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+  // Enter on a button or a link is theirs (keyboard activation), not "open the selection".
+  if (event.key === 'Enter' && target.closest('button, a')) return;
   if (event.key === 'j' || event.key === 'ArrowDown') step(1);
   else if (event.key === 'k' || event.key === 'ArrowUp') step(-1);
   else if (event.key === 'Enter') {
