@@ -59,23 +59,24 @@ const filterKey = (filter: ArchiveFilter): string =>
  */
 export class ArchiveIndex {
   readonly #newestFirst: readonly MessageRecord[];
-  readonly #byRef = new Map<string, MessageRecord>();
+  readonly #byId = new Map<string, MessageRecord>();
+  /** Built on the first lookup by UIDL: the page links by id, so most servers never need it. */
+  #byUidl: Map<string, MessageRecord> | null = null;
   readonly #selections = new Map<string, readonly MessageRecord[]>();
 
   constructor(catalog: CatalogView) {
     const dated = catalog.records.map((record) => ({ record, time: messageTime(record) }));
+    // Plain comparisons: ISO times and hex ids sort by code unit, and localeCompare (ICU) is
+    // the slowest part of sorting 100,000 records.
+    const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     dated.sort(
       (a, b) =>
         b.time - a.time ||
-        b.record.meta.archivedAt.localeCompare(a.record.meta.archivedAt) ||
-        a.record.id.localeCompare(b.record.id),
+        compare(b.record.meta.archivedAt, a.record.meta.archivedAt) ||
+        compare(a.record.id, b.record.id),
     );
     this.#newestFirst = dated.map((entry) => entry.record);
-    for (const record of this.#newestFirst) {
-      this.#byRef.set(record.meta.uidl, record);
-    }
-    // Ids win over UIDLs: an id is what the page links to.
-    for (const record of this.#newestFirst) this.#byRef.set(record.id, record);
+    for (const record of this.#newestFirst) this.#byId.set(record.id, record);
   }
 
   get size(): number {
@@ -84,7 +85,10 @@ export class ArchiveIndex {
 
   /** The message a link names: its id (32 hex characters) or its UIDL. */
   find(ref: string): MessageRecord | undefined {
-    return this.#byRef.get(ref);
+    const byId = this.#byId.get(ref);
+    if (byId) return byId;
+    this.#byUidl ??= new Map(this.#newestFirst.map((record) => [record.meta.uidl, record]));
+    return this.#byUidl.get(ref);
   }
 
   /** The messages that pass `filter`, newest first. */
