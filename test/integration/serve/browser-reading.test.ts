@@ -153,6 +153,35 @@ describeWithBrowser('archive serve in a browser: reading the archive', () => {
     await expect(page.evaluate('document.activeElement?.id')).resolves.toBe('search');
   });
 
+  it('puts the list in the tab order once, at the selection, and moves the focus with j', async () => {
+    // Prepare
+    const { page } = await setup().open();
+    await page.getByRole('searchbox').focus();
+    // Act
+    let tabs = 0;
+    while (
+      tabs < 10 &&
+      !(await page.evaluate<boolean>(
+        'document.activeElement?.classList.contains("row-link") === true',
+      ))
+    ) {
+      await page.keyboard.press('Tab');
+      tabs += 1;
+    }
+    const first = await page.evaluate<string>('document.activeElement.textContent');
+    await page.keyboard.press('j');
+    await page.locator('#list .row.selected', { hasText: 'Your invoice for November' }).waitFor();
+    const second = await page.evaluate<string>('document.activeElement.textContent');
+    await page.keyboard.press('Enter');
+    // Assess
+    expect(tabs).toBeLessThan(10);
+    expect(first).toContain('<img src=x');
+    expect(second).toContain('Your invoice for November');
+    await expect(page.locator('.headers h2').textContent()).resolves.toBe(
+      'Your invoice for November',
+    );
+  });
+
   it('works on a 360 px screen: the list, then the message alone with a way back', async () => {
     // Prepare
     const { page } = await setup().open({ width: 360 });

@@ -28,9 +28,20 @@ export class ListView {
     this.openId = null;
     /** @type {Map<number, HTMLElement>} */
     this.drawn = new Map();
+    /** The keyboard focus follows the selection (it was in the list when the selection moved). */
+    this.focusSelected = false;
     this.frame = 0;
     document.documentElement.style.setProperty('--row', `${ROW}px`);
     container.addEventListener('scroll', () => this.schedule(), { passive: true });
+    // A row reached with Tab (or clicked) becomes the selection j and k move from.
+    container.addEventListener('focusin', (event) => {
+      const item = /** @type {HTMLElement} */ (event.target).closest('li.row');
+      const index = Number(item?.getAttribute('aria-posinset')) - 1;
+      if (index >= 0 && index !== this.selected) {
+        this.selected = index;
+        this.markSelection();
+      }
+    });
     new ResizeObserver(() => this.schedule()).observe(container);
   }
 
@@ -88,6 +99,13 @@ export class ListView {
       this.drawn.set(index, row);
       this.container.append(row);
     }
+    if (this.focusSelected) {
+      const link = this.drawn.get(this.selected)?.querySelector('a');
+      if (link) {
+        link.focus({ preventScroll: true });
+        this.focusSelected = false;
+      }
+    }
   }
 
   /**
@@ -127,7 +145,12 @@ export class ListView {
         row
           ? el(
               'a',
-              { class: 'row-link', href: `#/m/${encodeURIComponent(row.id)}`, tabindex: '-1' },
+              {
+                class: 'row-link',
+                href: `#/m/${encodeURIComponent(row.id)}`,
+                // One stop in the tab order: the selected row (else the first).
+                tabindex: index === Math.max(0, this.selected) ? '0' : '-1',
+              },
               cells,
             )
           : el('div', { class: 'row-link' }, cells),
@@ -136,6 +159,14 @@ export class ListView {
     // CSSOM, not a style attribute: the page's CSP allows no inline styles.
     item.style.top = `${index * ROW}px`;
     return item;
+  }
+
+  /** The selection's look and tab stop, on the rows drawn (without drawing them again). */
+  markSelection() {
+    for (const [index, item] of this.drawn) {
+      item.classList.toggle('selected', index === this.selected);
+      item.querySelector('a')?.setAttribute('tabindex', index === this.selected ? '0' : '-1');
+    }
   }
 
   /** Moves the selection by `delta` rows and scrolls it into view. @param {number} delta */
@@ -148,6 +179,7 @@ export class ListView {
   /** @param {number} index */
   select(index) {
     this.selected = index;
+    this.focusSelected = this.container.contains(document.activeElement);
     const top = index * ROW;
     const view = this.container;
     if (top < view.scrollTop) view.scrollTop = top;

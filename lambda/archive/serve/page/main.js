@@ -42,6 +42,7 @@ const statusButton = (label, action) => {
 const showArchive = async () => {
   searching?.abort();
   searching = null;
+  status.removeAttribute('aria-busy');
   const source = new PagedSource(filterParams(filters));
   say('Loading…');
   try {
@@ -68,6 +69,8 @@ const runSearch = async (text) => {
     void showArchive();
   });
   say(`Searching for “${text}”…`, stop);
+  // Progress changes four times a second: screen readers hear the outcome, not every count.
+  status.setAttribute('aria-busy', 'true');
   // A search replaced by another (or by the plain list) no longer speaks.
   const current = () => searching === controller;
   try {
@@ -100,6 +103,7 @@ const runSearch = async (text) => {
     }
   }
   if (!current()) return;
+  status.removeAttribute('aria-busy');
   // Finished or stopped: Esc goes back to closing the message.
   searching = null;
   list.schedule();
