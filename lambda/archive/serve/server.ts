@@ -72,17 +72,19 @@ export const startArchiveServer = async (options: ArchiveServerOptions): Promise
   assertLoopbackHost(host);
   const token = newAccessToken();
   const log = options.log ?? silentLog;
+  // Nothing below keeps `options`: the catalog it holds is copied into the index, slimmed.
+  const { store, layout } = options;
   let index = new ArchiveIndex(options.catalog);
   let reloading: Promise<ArchiveIndex> | null = null;
   const context: ServeContext = {
-    store: options.store,
+    store,
     mailbox: options.mailbox,
-    messages: new MessageCache(options.store, options.cache),
+    messages: new MessageCache(store, options.cache),
     assets: await loadPageAssets(PAGE_DIR),
     log,
     index: () => index,
     reload: () => {
-      reloading ??= readCatalog(options.store, options.layout)
+      reloading ??= readCatalog(store, layout)
         .then((catalog) => {
           index = new ArchiveIndex(catalog);
           return index;

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { readCatalog } from '../../archive/catalog.js';
+import { type CatalogView, readCatalog } from '../../archive/catalog.js';
 import { assertLoopbackHost } from '../../archive/serve/loopback.js';
 import { openInBrowser } from '../../archive/serve/open-browser.js';
 import { startArchiveServer } from '../../archive/serve/server.js';
@@ -51,7 +51,9 @@ export const archiveServeCommand: Command = {
     const store = openStore(config.store);
     const layout = mailboxLayout(config.mailbox.address);
     const progress = catalogProgress(io, values.quiet);
-    const catalog = await readCatalog(store, layout, { onProgress: progress.update });
+    let catalog: CatalogView | null = await readCatalog(store, layout, {
+      onProgress: progress.update,
+    });
     progress.clear();
     if (io.signal.aborted) return EXIT.interrupted;
 
@@ -64,10 +66,13 @@ export const archiveServeCommand: Command = {
       port,
       log,
     });
+    const messages = catalog.records.length;
+    // The server keeps its own slim copy; the full records may go while it runs.
+    catalog = null;
     io.stdout.write(`${server.url}\n`);
     if (!values.quiet) {
       io.stderr.write(
-        `serving ${catalog.records.length.toLocaleString('en')} archived messages of ${config.mailbox.address} (${store.location}) at the URL above, to this machine only; Ctrl-C stops\n`,
+        `serving ${messages.toLocaleString('en')} archived messages of ${config.mailbox.address} (${store.location}) at the URL above, to this machine only; Ctrl-C stops\n`,
       );
     }
     const opened = values.open ? await openInBrowser(server.url) : null;

@@ -59,8 +59,8 @@ describe('ArchiveIndex', () => {
     // Act
     const index = new ArchiveIndex(catalog([old, recent]));
     // Assess
-    expect(index.find(recent.id)).toBe(recent);
-    expect(index.find('c')).toBe(recent);
+    expect(index.find(recent.id)?.meta.uidl).toBe('c');
+    expect(index.find('c')?.id).toBe(recent.id);
     expect(index.find('nope')).toBeUndefined();
   });
 
@@ -80,6 +80,16 @@ describe('ArchiveIndex', () => {
       { tag: 'news', count: 2 },
       { tag: 'bills', count: 1 },
     ]);
+  });
+
+  it('keeps records without their header fields and send states, which nothing shown needs', () => {
+    // Act
+    const [kept] = new ArchiveIndex(catalog([recent])).select({});
+    // Assess
+    expect(recent.meta.headers.length).toBeGreaterThan(0);
+    expect(kept?.meta.headers).toEqual([]);
+    expect(kept?.actions).toEqual({});
+    expect({ ...kept?.meta, headers: recent.meta.headers }).toEqual(recent.meta);
   });
 });
 
