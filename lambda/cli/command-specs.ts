@@ -271,6 +271,32 @@ export const COMMAND_SPECS = {
       },
     },
   },
+  archiveServe: {
+    name: ['archive', 'serve'],
+    load: async () => (await import('./commands/archive-serve.js')).archiveServeCommand,
+    summary:
+      'read and search the archive in a web page on this machine (127.0.0.1, a token in the URL)',
+    options: {
+      config: CONFIG_OPTION,
+      port: {
+        type: 'string',
+        value: 'N',
+        description: 'the port to listen on (default: a free one); the URL printed names it',
+      },
+      host: {
+        type: 'string',
+        value: 'ADDRESS',
+        default: '127.0.0.1',
+        description:
+          'a loopback address to listen on: 127.0.0.1 (the default) or ::1; any other is refused',
+      },
+      open: {
+        type: 'boolean',
+        description:
+          'open the page in the default browser (xdg-open, open or start; the token stays off every command line)',
+      },
+    },
+  },
   authLogin: {
     name: ['auth', 'login'],
     load: async () => {

@@ -50,6 +50,46 @@ const run = (command: string, args: readonly string[], options: SpawnOptions): P
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
 
+/**
+ * `popfwd archive serve` from the installed package: the page and its script come from the
+ * package, the API answers, and SIGINT (Ctrl-C) ends it with 130.
+ */
+const serveOnce = (
+  popfwd: string,
+  config: string,
+  options: SpawnOptions,
+): Promise<{ code: number | null; page: string; script: string; info: unknown }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(popfwd, ['archive', 'serve', '--config', config], {
+      ...options,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let fetched: Promise<{ page: string; script: string; info: unknown }> | null = null;
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      if (fetched || !stdout.includes('\n')) return;
+      const url = stdout.split('\n')[0] as string;
+      fetched = Promise.all([
+        fetch(url).then((response) => response.text()),
+        fetch(`${url}assets/main.js`).then((response) => response.text()),
+        fetch(`${url}api/info`).then((response) => response.json()),
+      ]).then(([page, script, info]) => ({ page, script, info }));
+      fetched.finally(() => child.kill('SIGINT')).catch(() => {});
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      if (!fetched) reject(new Error(`archive serve printed no URL: ${stderr}`));
+      else fetched.then((parts) => resolve({ code, ...parts }), reject);
+    });
+  });
+
 const git = (args: readonly string[]) => run('git', args, { cwd: ROOT, env: childEnv() });
 
 /** The project as a clone has it (tracked and new files, nothing ignored), plus local clutter. */
@@ -112,6 +152,9 @@ describe('npm pack, then npm install -g on a machine without the project', () =>
         'bin/popfwd.js',
         'dist/lambda/cli/main.js',
         'dist/lambda/cli/commands/sandbox.js',
+        'dist/lambda/archive/serve/page/index.html',
+        'dist/lambda/archive/serve/page/main.js',
+        'dist/lambda/archive/serve/page/app.css',
         'schema/popfwd.schema.json',
         'examples/outlook.yaml',
         'examples/password.yaml',
@@ -124,10 +167,12 @@ describe('npm pack, then npm install -g on a machine without the project', () =>
     );
     expect(local).toEqual([]);
     expect(packed.filter((path) => /\.(ts|map)$/.test(path))).toEqual([]);
+    // The page's type-check config stays in the repository
+    expect(packed.filter((path) => path.endsWith('tsconfig.json'))).toEqual([]);
     expect(packed).not.toContain('dist/lambda/removed-long-ago.js');
   });
 
-  it('installs into an empty prefix and runs --version and the sandbox from there', async () => {
+  it('installs into an empty prefix and runs --version, the sandbox and the archive viewer from there', async () => {
     // Act: the dependencies come from npm's cache when it has them, else from the registry
     const install = await run(
       'npm',
@@ -153,6 +198,10 @@ describe('npm pack, then npm install -g on a machine without the project', () =>
     const version = await run(popfwd, ['--version'], { cwd, env });
     const sandbox = await run(popfwd, ['sandbox', '--json'], { cwd, env });
     const noConfig = await run(popfwd, ['run'], { cwd, env });
+    const viewer = await serveOnce(popfwd, join(cwd, 'popfwd-sandbox/popfwd.sandbox.yaml'), {
+      cwd,
+      env,
+    });
 
     // Assess
     expect(version).toEqual({ code: 0, stdout: `popfwd ${VERSION}\n`, stderr: '' });
@@ -160,6 +209,10 @@ describe('npm pack, then npm install -g on a machine without the project', () =>
     expect(JSON.parse(sandbox.stdout)).toMatchObject({ fetched: 20, archived: 20, failed: 0 });
     const raw = await readdir(join(cwd, 'popfwd-sandbox/archive/alice@example.test/raw'));
     expect(raw.filter((name) => name.endsWith('.eml'))).toHaveLength(20);
+    expect(viewer.page).toContain('<title>popfwd archive</title>');
+    expect(viewer.script).toContain('new ListView');
+    expect(viewer.info).toMatchObject({ mailbox: 'alice@example.test', messages: 20 });
+    expect(viewer.code).toBe(130);
     expect(noConfig.code).toBe(2);
     expect(noConfig.stderr).toContain(join(home, '.config/popfwd/config.yaml'));
     // The examples the hint names are where the hint says, inside the installed package
