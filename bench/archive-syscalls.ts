@@ -1,6 +1,6 @@
 /**
  * Where an archive-only `popfwd run` spends its durable writes: one run of 1,000 corpus messages
- * (test/helpers/corpus.ts, seed 6) from the in-process POP3 server into a fresh local store,
+ * (test/helpers/mail/corpus.ts, seed 6) from the in-process POP3 server into a fresh local store,
  * nothing else in the process. Run it under `strace -f -c -e trace=%file,fsync,fdatasync,write`
  * to count system calls per message; the store requests it prints come from the counting store.
  * Counts, unlike wall times, do not depend on how busy the machine is.
@@ -10,14 +10,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startPop3Server } from '../lambda/cli/sandbox/pop3-server.js';
 import { parseConfig } from '../lambda/config/parse.js';
-import { startPop3Server } from '../lambda/sandbox/pop3-server.js';
-import { createLocalStore } from '../lambda/stores/local-store.js';
-import { corpusMessages } from '../test/helpers/corpus.js';
-import { countingStore } from '../test/helpers/counting-store.js';
+import { createLocalStore } from '../lambda/stores/local/local-store.js';
 import { runMailbox } from '../test/helpers/engine-run.js';
+import { corpusMessages } from '../test/helpers/mail/corpus.js';
 import { memoryLog } from '../test/helpers/memory-log.js';
-import { memorySecrets } from '../test/helpers/memory-secrets.js';
+import { memorySecrets } from '../test/helpers/secrets/memory-secrets.js';
+import { countingStore } from '../test/helpers/stores/counting-store.js';
 
 const USER = 'bench@example.test';
 const PASSWORD = 'bench-password';

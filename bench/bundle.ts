@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { readDeployConfig } from '../infra/deploy-config.js';
 import { LAMBDA_NODE_OPTIONS } from '../infra/mail-forwarder.js';
-import { startTokenEndpoint, type TokenEndpoint } from '../test/helpers/token-endpoint.js';
+import { startTokenEndpoint, type TokenEndpoint } from '../test/helpers/oauth2/token-endpoint.js';
 import { type Stub, startS3Stub, startSsmStub } from './lib/aws-stubs.js';
 import {
   FREE_TIERS,

@@ -5,7 +5,7 @@
  * reading the catalog alone costs). Runs alternate; the page cache is warm for all of them.
  * Writes the "export" section of BENCHMARKS.md.
  *
- * The archive is written by the real engine: the corpus of test/helpers/corpus.ts (seed 6, the
+ * The archive is written by the real engine: the corpus of test/helpers/mail/corpus.ts (seed 6, the
  * pipeline benchmark's mix) served by the sandbox POP3 server, 1,000 messages a run.
  * Settings: POPFWD_BENCH_EXPORT_COUNT (default 10000), POPFWD_BENCH_REPS (default 5).
  */
@@ -14,15 +14,15 @@ import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { readCatalog } from '../lambda/archive/catalog.js';
+import { type Pop3Message, startPop3Server } from '../lambda/cli/sandbox/pop3-server.js';
 import { systemClock } from '../lambda/clock.js';
 import { parseConfig } from '../lambda/config/parse.js';
 import { mailboxLayout } from '../lambda/engine/layout.js';
 import { silentLog } from '../lambda/log.js';
-import { type Pop3Message, startPop3Server } from '../lambda/sandbox/pop3-server.js';
-import { createLocalStore } from '../lambda/stores/local-store.js';
-import { type CorpusMessage, generateCorpus } from '../test/helpers/corpus.js';
+import { createLocalStore } from '../lambda/stores/local/local-store.js';
 import { runMailbox } from '../test/helpers/engine-run.js';
-import { memorySecrets } from '../test/helpers/memory-secrets.js';
+import { type CorpusMessage, generateCorpus } from '../test/helpers/mail/corpus.js';
+import { memorySecrets } from '../test/helpers/secrets/memory-secrets.js';
 import { describeMachine, formatMachine, loadAverage, popfwdCommit, today } from './lib/machine.js';
 import { type Measured, measure } from './lib/processes.js';
 import { table, writeSection } from './lib/report.js';
@@ -202,7 +202,7 @@ const main = async (): Promise<void> => {
     '',
     `Measured ${today()} on ${formatMachine(describeMachine())}; 1-minute load average ${load.map((value) => value.toFixed(1)).join(' → ')}. Node ${process.version}, popfwd ${popfwdCommit(PROJECT_DIR)}.`,
     '',
-    `${files.toLocaleString('en')} messages, ${(bytes / 1e6).toFixed(0)} MB, archived into a local store by the engine (the corpus of test/helpers/corpus.ts, seed 6: text, multipart/alternative and 10 % with 50 KB–3 MB attachments). \`cat\` writes the same raw files, in catalog order, into one file; \`archive export --format mbox\` (the CLI as installed, \`node bin/popfwd.js\`) reads the catalog, opens 8 objects ahead, checks each message's size and SHA-256 against the catalog, mboxrd-escapes it and appends it (${(exportBytes / 1e6).toFixed(0)} MB written: From_ lines and quoting added); \`archive list --json\` reads the catalog alone. The output file is removed and \`sync\` run before each run, the runs alternate, and a warm-up round goes first, so the archive is in the page cache for all of them. Throughput is archive bytes over wall time. Median (min–max) of n runs; CPU = user + system of the median run.`,
+    `${files.toLocaleString('en')} messages, ${(bytes / 1e6).toFixed(0)} MB, archived into a local store by the engine (the corpus of test/helpers/mail/corpus.ts, seed 6: text, multipart/alternative and 10 % with 50 KB–3 MB attachments). \`cat\` writes the same raw files, in catalog order, into one file; \`archive export --format mbox\` (the CLI as installed, \`node bin/popfwd.js\`) reads the catalog, opens 8 objects ahead, checks each message's size and SHA-256 against the catalog, mboxrd-escapes it and appends it (${(exportBytes / 1e6).toFixed(0)} MB written: From_ lines and quoting added); \`archive list --json\` reads the catalog alone. The output file is removed and \`sync\` run before each run, the runs alternate, and a warm-up round goes first, so the archive is in the page cache for all of them. Throughput is archive bytes over wall time. Median (min–max) of n runs; CPU = user + system of the median run.`,
     '',
     table(['command', 'wall time', 'CPU', 'peak RSS', 'throughput', 'vs cat'], rows),
   ].join('\n');

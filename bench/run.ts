@@ -268,7 +268,7 @@ const renderReport = (
       `Node ${versions.node()}, Dovecot ${versions.dovecot()}, mpop ${versions.mpop()}, ` +
       `fetchmail ${versions.fetchmail()}, popfwd ${context.commit}.`,
     '',
-    `Mailbox: ${env.mailbox.count} messages (test/helpers/corpus.ts, seed 6, with the 30 MB ` +
+    `Mailbox: ${env.mailbox.count} messages (test/helpers/mail/corpus.ts, seed 6, with the 30 MB ` +
       `message), ${(env.wireBytes / 1e6).toFixed(1)} MB as RETR delivers it; POP3 over implicit ` +
       'TLS from Dovecot on this machine, directly ("loopback") or through bench/lib/latency-proxy.ts ' +
       `(25 ms each way). Every run starts from fresh state and fetches the whole mailbox; ` +

@@ -17,7 +17,7 @@ export interface SecretParameter {
 /**
  * One mailbox's config file as the CDK app sees it at synth, validated for the Lambda; the input
  * of a MailForwarder. Its `document` is what the bundle carries: the Lambda reads it back at run
- * time as the embedded config (lambda/deploy/embedded-config.ts).
+ * time as the embedded config (lambda/aws/embedded-config.ts).
  */
 export interface DeployConfig {
   /** The config file, for messages. */

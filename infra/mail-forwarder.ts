@@ -11,7 +11,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { embedConfig } from '../lambda/deploy/embedded-config.js';
+import { embedConfig } from '../lambda/aws/embedded-config.js';
 import { ArchiveBucket } from './archive-bucket.js';
 import { type DeployConfig, rawMailKeyPrefix } from './deploy-config.js';
 import { MailboxMonitoring } from './mailbox-monitoring.js';
@@ -31,12 +31,12 @@ export const CREATE_REQUIRE_BANNER =
  * - libmime: one copy. @zone-eu/mailsplit require()s its CommonJS build while popfwd and
  *   mailparser import its ESM build, which would put both in the bundle (95 KB).
  * - iconv-lite and encoding-japanese, which libmime decodes charsets with (580 KB of tables):
- *   lambda/charsets/ decodes the same charsets with Node's TextDecoder and small tables instead.
+ *   lambda/bundle-shims/ decodes the same charsets with Node's TextDecoder and small tables instead.
  */
 export const BUNDLE_ALIASES = {
   libmime: './node_modules/libmime/dist/cjs/libmime.js',
-  'iconv-lite': './lambda/charsets/iconv-lite.ts',
-  'encoding-japanese': './lambda/charsets/encoding-japanese.ts',
+  'iconv-lite': './lambda/bundle-shims/iconv-lite.ts',
+  'encoding-japanese': './lambda/bundle-shims/encoding-japanese.ts',
 } as const;
 
 /**
@@ -185,7 +185,7 @@ export class MailForwarder extends Construct {
     { role, pollEvery, timeout }: { role: iam.IRole; pollEvery: Duration; timeout: Duration },
   ): nodejs.NodejsFunction {
     return new nodejs.NodejsFunction(this, 'Function', {
-      entry: join(ROOT, 'lambda', 'handler.ts'),
+      entry: join(ROOT, 'lambda', 'aws', 'handler.ts'),
       handler: 'handler',
       projectRoot: ROOT,
       depsLockFilePath: join(ROOT, 'package-lock.json'),

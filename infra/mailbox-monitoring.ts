@@ -9,7 +9,7 @@ import {
   metricDimensions,
   RUN_METRICS,
   type RunMetricName,
-} from '../lambda/observability/metric-names.js';
+} from '../lambda/aws/metric-names.js';
 
 export interface MailboxMonitoringProps {
   /** The mailbox address: the `mailbox` dimension of its metrics. */

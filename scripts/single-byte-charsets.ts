@@ -1,5 +1,5 @@
 /**
- * The single-byte charsets of the Lambda's charset decoding (lambda/charsets/), taken from
+ * The single-byte charsets of the Lambda's charset decoding (lambda/bundle-shims/), taken from
  * iconv-lite, which decodes them everywhere else: so both decode these charsets alike, on every
  * Node version (Node's TextDecoder does not: its windows-1252 is Latin-1 in Node 20, its ibm866
  * moves control characters, its windows-125x give C1 controls for unassigned bytes).
@@ -52,7 +52,7 @@ const literal = (text: string): string =>
     )
     .join('');
 
-/** The text of lambda/charsets/single-byte-tables.ts. */
+/** The text of lambda/bundle-shims/single-byte-tables.ts. */
 export const renderSingleByteTables = (): string => {
   const { version } = createRequire(import.meta.url)('iconv-lite/package.json') as {
     version: string;

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { MessageRecord } from '../../lambda/engine/message-record.js';
 import { parseHeaderBlock } from '../../lambda/mail/parse-headers.js';
-import type { SeededRandom } from '../../test/helpers/seeded-random.js';
+import type { SeededRandom } from '../../test/helpers/mail/seeded-random.js';
 
 const ADDRESS = 'bench@outlook.example';
 const SENDERS = ['bob@example.org', 'news@lists.example.com', 'noreply@shop.example'];

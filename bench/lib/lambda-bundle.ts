@@ -11,7 +11,7 @@ import { App } from 'aws-cdk-lib';
 import { build, type Metafile } from 'esbuild';
 import { buildApp } from '../../infra/build-app.js';
 import { BUNDLE_ALIASES, CREATE_REQUIRE_BANNER } from '../../infra/mail-forwarder.js';
-import { embedConfig } from '../../lambda/deploy/embedded-config.js';
+import { embedConfig } from '../../lambda/aws/embedded-config.js';
 
 /**
  * NodejsFunction's esbuild arguments for the MailForwarder's bundling props: runtime NODEJS_24_X
@@ -25,7 +25,7 @@ export const buildBundle = async (
 ): Promise<{ file: string; metafile: Metafile }> => {
   const file = join(outdir, 'index.mjs');
   const result = await build({
-    entryPoints: [join(projectDir, 'lambda', 'handler.ts')],
+    entryPoints: [join(projectDir, 'lambda', 'aws', 'handler.ts')],
     absWorkingDir: projectDir,
     outfile: file,
     bundle: true,

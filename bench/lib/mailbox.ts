@@ -1,13 +1,13 @@
 /** The benchmark mailbox: a throwaway Dovecot holding the mixed corpus plus one 30 MB message. */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeMaildir } from '../../test/helpers/corpus.js';
 import {
   type DovecotInstance,
   type DovecotOAuth2Settings,
   startDovecot,
-} from '../../test/helpers/dovecot.js';
-import { resolveIdentity } from '../../test/helpers/dovecot-files.js';
+} from '../../test/helpers/dovecot/dovecot.js';
+import { resolveIdentity } from '../../test/helpers/dovecot/dovecot-files.js';
+import { writeMaildir } from '../../test/helpers/mail/corpus.js';
 
 export const BENCH_USER = { user: 'alice@example.test', password: 'bench-secret' } as const;
 

@@ -119,7 +119,7 @@ export const renderOutlookReport = (samples: readonly Sample[], context: ReportC
       `Node ${versions.node()}, Dovecot ${versions.dovecot()}, mpop ${versions.mpop()}, ` +
       `fetchmail ${versions.fetchmail()}, popfwd ${context.commit}.`,
     '',
-    `Mailbox: ${context.count.toLocaleString('en-US')} messages (test/helpers/corpus.ts, seed 6, ` +
+    `Mailbox: ${context.count.toLocaleString('en-US')} messages (test/helpers/mail/corpus.ts, seed 6, ` +
       `without the 30 MB message, which Outlook.com would not take), ` +
       `${(context.wireBytes / 1e6).toFixed(1)} MB as RETR delivers it. Every client connects over ` +
       'implicit TLS (certificate checked against the test CA) to bench/lib/pop3-command-proxy.ts, ' +

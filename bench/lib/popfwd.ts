@@ -4,7 +4,7 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startSmtpTestServer } from '../../test/helpers/smtp-test-server.js';
+import { startSmtpTestServer } from '../../test/helpers/smtp/smtp-test-server.js';
 import { type Measured, measure } from './processes.js';
 
 export interface PopfwdTarget {

@@ -10,7 +10,7 @@ import { archiveMessage } from '../../lambda/engine/archive-message.js';
 import type { MailboxLayout } from '../../lambda/engine/layout.js';
 import { encodeRecord, type MessageRecord } from '../../lambda/engine/message-record.js';
 import type { BlobStore } from '../../lambda/stores/blob-store.js';
-import { SeededRandom } from '../../test/helpers/seeded-random.js';
+import { SeededRandom } from '../../test/helpers/mail/seeded-random.js';
 
 /** In 1 % of bodies, and nowhere else (no subject, no name, no other body). */
 export const SEARCH_WORD = 'quetzalcoatl';

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dovecotWireBody } from '../../test/helpers/dovecot.js';
+import { dovecotWireBody } from '../../test/helpers/dovecot/dovecot.js';
 import { TLS_PATHS } from '../../test/helpers/tls-fixtures.js';
 import { BENCH_USER, type BenchMailbox, startBenchMailbox } from './mailbox.js';
 import { type Background, bundleScript, startBackground } from './processes.js';

@@ -1,8 +1,8 @@
-import { smtpMailers } from '../actions/mailer-factory.js';
 import { systemClock } from '../clock.js';
 import type { Config } from '../config/config-schema.js';
 import type { RunPorts } from '../engine/run-ports.js';
 import { openSecretStore } from '../secrets/open-secrets.js';
+import { smtpMailers } from '../smtp/mailer-factory.js';
 import { openStore } from '../stores/open-store.js';
 import type { CliIO } from './io.js';
 

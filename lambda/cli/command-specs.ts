@@ -302,7 +302,7 @@ export const COMMAND_SPECS = {
     load: async () => {
       const [{ createAuthLoginCommand }, { verifyMailboxLogin }] = await Promise.all([
         import('./commands/auth-login.js'),
-        import('../auth/verify-mailbox-login.js'),
+        import('./verify-mailbox-login.js'),
       ]);
       return createAuthLoginCommand({ verifyLogin: verifyMailboxLogin });
     },

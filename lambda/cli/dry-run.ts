@@ -6,8 +6,8 @@ import { Redactor } from '../redact/redactor.js';
 import { describeSend } from '../rules/describe.js';
 import { formatBytes } from '../units.js';
 import { cliAdapters } from './adapters.js';
-import { consoleLog } from './console-log.js';
 import type { CliIO } from './io.js';
+import { consoleLog } from './output/console-log.js';
 
 /** `popfwd run --dry-run`: the report, with every secret the run learnt masked. */
 export const executeDryRun = async (

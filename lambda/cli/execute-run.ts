@@ -6,9 +6,9 @@ import type { LogLevel } from '../log.js';
 import { redactingLog } from '../redact/redacting-log.js';
 import { Redactor } from '../redact/redactor.js';
 import { cliAdapters } from './adapters.js';
-import { consoleLog } from './console-log.js';
 import type { CliIO } from './io.js';
-import { ProgressBar } from './progress-bar.js';
+import { consoleLog } from './output/console-log.js';
+import { ProgressBar } from './output/progress-bar.js';
 
 export interface RunFlags {
   readonly json: boolean;

@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from '../clock.js';
 import { formatBytes } from '../units.js';
-import type { ProgressOutput } from './progress-bar.js';
-import { formatEta, SmoothedRate } from './smoothed-rate.js';
+import type { ProgressOutput } from './output/progress-bar.js';
+import { formatEta, SmoothedRate } from './output/smoothed-rate.js';
 
 /** At most ten frames a second, as the run's progress bar. */
 const FRAME_MS = 100;

@@ -3,9 +3,9 @@ import { loadConfig } from '../config/load.js';
 import { errorMessage } from '../errors.js';
 import type { ConfigLocation } from './config-location.js';
 import { configLabel } from './config-set.js';
-import { describeError, errorJson } from './describe-error.js';
 import { EXIT, type ExitCode, exitCodeFor, exitHint, worstExitCode } from './exit-codes.js';
 import type { CliIO } from './io.js';
+import { describeError, errorJson } from './output/describe-error.js';
 
 /** What one mailbox's command gives back. */
 export interface MailboxReport {

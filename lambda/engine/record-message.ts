@@ -1,4 +1,4 @@
-import { actionMessageId } from '../actions/own-message-id.js';
+import { actionMessageId } from '../compose/own-message-id.js';
 import type { Log } from '../log.js';
 import type { MessageMeta } from '../mail/message-meta.js';
 import type { MessagePlan } from '../rules/plan.js';

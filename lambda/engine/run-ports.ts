@@ -1,4 +1,3 @@
-import type { Mailer } from '../actions/mailer.js';
 import type { AccessTokenCache } from '../auth/access-token-cache.js';
 import type { Credentials } from '../auth/credentials.js';
 import type { Clock } from '../clock.js';
@@ -6,6 +5,7 @@ import type { Log } from '../log.js';
 import type { Pop3Client, Pop3ClientOptions } from '../pop3/client.js';
 import type { Redactor } from '../redact/redactor.js';
 import type { SecretStore } from '../secrets/secret-store.js';
+import type { Mailer } from '../smtp/mailer.js';
 import type { BlobStore } from '../stores/blob-store.js';
 
 /**

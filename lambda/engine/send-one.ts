@@ -1,9 +1,9 @@
-import type { Mailer, OutgoingMail } from '../actions/mailer.js';
-import { classifySendError } from '../actions/send-errors.js';
 import { PopfwdError } from '../errors.js';
 import type { Log } from '../log.js';
 import type { MessageMeta } from '../mail/message-meta.js';
 import type { SendAction } from '../rules/plan.js';
+import type { Mailer, OutgoingMail } from '../smtp/mailer.js';
+import { classifySendError } from '../smtp/send-errors.js';
 import { crashPoint } from '../test-hooks/crash-points.js';
 import type { ActionState } from './ledger-types.js';
 import type { RunContext } from './run-context.js';
@@ -32,10 +32,10 @@ const compose = async (
   };
   // The composers (nodemailer, mailparser) load only when a run sends something.
   if (action.kind !== 'forward') {
-    const { composeReply } = await import('../actions/compose-reply.js');
+    const { composeReply } = await import('../compose/compose-reply.js');
     return composeReply(action, meta, context);
   }
-  const { composeForward } = await import('../actions/compose-forward.js');
+  const { composeForward } = await import('../compose/compose-forward.js');
   return composeForward(action, meta, {
     ...context,
     openOriginal: async () => {

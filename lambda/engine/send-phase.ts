@@ -1,5 +1,5 @@
-import type { Mailer } from '../actions/mailer.js';
 import type { MessageMeta } from '../mail/message-meta.js';
+import type { Mailer } from '../smtp/mailer.js';
 import { forEachLimit } from './concurrency.js';
 import { type ActionState, isFinal } from './ledger-types.js';
 import type { MessageRecord } from './message-record.js';

@@ -27,7 +27,7 @@ const CHARSET_NAME = /^[A-Za-z0-9._:+-]{1,40}$/;
  * Bytes in a declared charset, or null when that charset does not decode them cleanly (unknown to
  * libmime, refused like UTF-7, or bytes that are not valid in it). libmime's decodeWord is its
  * public way to decode bytes in a named charset (the base64 round trip costs microseconds on a
- * header); in the Lambda bundle it runs on lambda/charsets.
+ * header); in the Lambda bundle it runs on lambda/bundle-shims.
  */
 const decodeInCharset = (bytes: Buffer, charset: string): string | null => {
   if (!CHARSET_NAME.test(charset)) return null;

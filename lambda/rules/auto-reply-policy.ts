@@ -1,4 +1,4 @@
-import { normalizedAddress } from '../actions/header-safety.js';
+import { normalizedAddress } from '../compose/header-safety.js';
 import type { MessageMeta } from '../mail/message-meta.js';
 import {
   autoSubmittedReason,

@@ -1,5 +1,5 @@
-import { carriesOurLoopMarker } from '../actions/loop-header.js';
-import { ownMessageKind } from '../actions/own-message-id.js';
+import { carriesOurLoopMarker } from '../compose/loop-header.js';
+import { ownMessageKind } from '../compose/own-message-id.js';
 import type { MessageMeta } from '../mail/message-meta.js';
 import { headerValues, hopLimitReason } from './message-traits.js';
 

@@ -14,7 +14,7 @@ export interface OpenSecretStoreOptions {
 /**
  * One store for every reference kind: { env }, { file } and { ssm }, for the CLI. The SSM adapter
  * and the SDK load on first use; the Lambda, which always uses them, imports them statically
- * (lambda/shell/aws-adapters.ts).
+ * (lambda/aws/aws-adapters.ts).
  */
 export const openSecretStore = (options: OpenSecretStoreOptions = {}): SecretStore =>
   routeSecrets({

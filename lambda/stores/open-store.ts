@@ -3,7 +3,7 @@ import type { StoreConfig } from '../config/config-schema.js';
 import type { BlobStore } from './blob-store.js';
 import { deferredStore } from './deferred-store.js';
 import { normalizePrefix } from './key.js';
-import { createLocalStore } from './local-store.js';
+import { createLocalStore } from './local/local-store.js';
 
 export interface OpenStoreOptions {
   /** Used instead of a client built from the config (tests, a shared client). */
@@ -16,8 +16,8 @@ export const openStore = (config: StoreConfig, options: OpenStoreOptions = {}): 
   const { bucket, prefix } = config.s3;
   return deferredStore(`s3://${bucket}/${normalizePrefix(prefix)}`, async () => {
     const [{ createS3Store }, { createS3Client }] = await Promise.all([
-      import('./s3-store.js'),
-      import('./s3-client.js'),
+      import('./s3/s3-store.js'),
+      import('./s3/s3-client.js'),
     ]);
     return createS3Store({ client: options.s3Client ?? createS3Client(config.s3), bucket, prefix });
   });

@@ -3,7 +3,7 @@
  * mailers built from the config the run gets, as both shells build them (cli/adapters.ts,
  * shell/aws-adapters.ts), and the system clock unless the test brings its own.
  */
-import { smtpMailers } from '../../lambda/actions/mailer-factory.js';
+
 import { systemClock } from '../../lambda/clock.js';
 import type { Config } from '../../lambda/config/config-schema.js';
 import { runMailbox as runEngine } from '../../lambda/engine/run.js';
@@ -11,6 +11,7 @@ import type { RunOptions } from '../../lambda/engine/run-options.js';
 import type { RunPorts } from '../../lambda/engine/run-ports.js';
 import type { RunSummary } from '../../lambda/engine/summary.js';
 import { pop3Connector } from '../../lambda/pop3/connector.js';
+import { smtpMailers } from '../../lambda/smtp/mailer-factory.js';
 
 /** The mail adapters of a config: what a shell hands the engine besides store and secrets. */
 export const mailPorts = (config: Config): Pick<RunPorts, 'connectPop3' | 'mailers'> => ({

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE, PROJECT_DIR } from '../helpers/infra.js';
+import { FIXTURE, PROJECT_DIR } from '../helpers/aws/infra.js';
 
 const run = promisify(execFile);
 

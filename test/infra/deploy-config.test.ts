@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readDeployConfig } from '../../infra/deploy-config.js';
-import { configFrom, FIXTURE, mailboxYaml, PROJECT_DIR } from '../helpers/infra.js';
+import { configFrom, FIXTURE, mailboxYaml, PROJECT_DIR } from '../helpers/aws/infra.js';
 
 /** The ECONFIG message thrown for `yaml`, or null when it is valid for deployment. */
 const problem = (yaml: string): string | null => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { conflictBetween, regionMismatch } from '../../infra/deploy-conflicts.js';
-import { configFrom, mailboxYaml } from '../helpers/infra.js';
+import { configFrom, mailboxYaml } from '../helpers/aws/infra.js';
 
 describe('conflictBetween', () => {
   it('accepts mailboxes sharing a bucket under separate prefixes', () => {

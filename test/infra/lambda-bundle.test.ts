@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_DIR } from '../helpers/infra.js';
+import { PROJECT_DIR } from '../helpers/aws/infra.js';
 
-describe('the Lambda bundle (lambda/handler.ts)', () => {
+describe('the Lambda bundle (lambda/aws/handler.ts)', () => {
   /** Every module esbuild reached from the entry. */
   let inputs: string[];
   /** The modules of which code is left in the output after tree shaking. */
@@ -12,7 +12,7 @@ describe('the Lambda bundle (lambda/handler.ts)', () => {
   beforeAll(async () => {
     // Act: the import graph esbuild follows from the entry, as NodejsFunction bundles it
     const result = await build({
-      entryPoints: [join(PROJECT_DIR, 'lambda/handler.ts')],
+      entryPoints: [join(PROJECT_DIR, 'lambda/aws/handler.ts')],
       absWorkingDir: PROJECT_DIR,
       bundle: true,
       platform: 'node',
@@ -34,7 +34,7 @@ describe('the Lambda bundle (lambda/handler.ts)', () => {
 
   it('starts at the handler', () => {
     // Assess
-    expect(inputs).toContain('lambda/handler.ts');
+    expect(inputs).toContain('lambda/aws/handler.ts');
   });
 
   it('leaves out the CLI and the sandbox (no local servers, no terminal code in the Lambda)', () => {

@@ -10,7 +10,7 @@ import {
   nagStack,
   parameterArn,
   roleStatements,
-} from '../helpers/infra.js';
+} from '../helpers/aws/infra.js';
 
 const ALICE = configFrom(mailboxYaml('alice'), 'alice.config.yaml');
 

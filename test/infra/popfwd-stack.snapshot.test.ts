@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.js';
-import { FIXTURE, NO_BUNDLING, PROJECT_DIR } from '../helpers/infra.js';
+import { FIXTURE, NO_BUNDLING, PROJECT_DIR } from '../helpers/aws/infra.js';
 
 /** Asset hashes change with every edit of the Lambda code; the snapshot is about the rest. */
 const maskAssetHashes = (value: unknown): unknown => {

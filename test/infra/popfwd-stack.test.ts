@@ -12,7 +12,7 @@ import {
   nagApp,
   PROJECT_DIR,
   roleStatements,
-} from '../helpers/infra.js';
+} from '../helpers/aws/infra.js';
 
 const appFor = (context: Record<string, unknown>): App =>
   new App({ context: { ...NO_BUNDLING, ...context } });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE, PROJECT_DIR } from '../helpers/infra.js';
+import { FIXTURE, PROJECT_DIR } from '../helpers/aws/infra.js';
 
 const run = promisify(execFile);
 

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { corpusMessages, toLf } from '../helpers/corpus.js';
-import { type DovecotInstance, dovecotWireBody, startDovecot } from '../helpers/dovecot.js';
-import { describeWithDovecot } from '../helpers/dovecot-suite.js';
-import { hostileCorpus, hostileMessage } from '../helpers/hostile-corpus.js';
-import { naiveRetrieveAll } from '../helpers/naive-pop3.js';
-import { startIntrospectionServer } from '../helpers/oauth-introspection.js';
-import { RawPop3Client } from '../helpers/raw-pop3-client.js';
+import { type DovecotInstance, dovecotWireBody, startDovecot } from '../helpers/dovecot/dovecot.js';
+import { describeWithDovecot } from '../helpers/dovecot/dovecot-suite.js';
+import { startIntrospectionServer } from '../helpers/dovecot/oauth-introspection.js';
+import { corpusMessages, toLf } from '../helpers/mail/corpus.js';
+import { hostileCorpus, hostileMessage } from '../helpers/mail/hostile-corpus.js';
+import { naiveRetrieveAll } from '../helpers/pop3/naive-pop3.js';
+import { RawPop3Client } from '../helpers/pop3/raw-pop3-client.js';
 import { testTls } from '../helpers/tls-fixtures.js';
 
 const DOT = 0x2e;

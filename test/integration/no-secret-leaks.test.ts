@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { parseConfig } from '../../lambda/config/parse.js';
 import { openSecretStore } from '../../lambda/secrets/open-secrets.js';
-import { createLocalStore } from '../../lambda/stores/local-store.js';
-import { runCli } from '../helpers/cli.js';
-import { describeWithDovecot } from '../helpers/dovecot-suite.js';
+import { createLocalStore } from '../../lambda/stores/local/local-store.js';
+import { runCli } from '../helpers/cli/cli.js';
+import { describeWithDovecot } from '../helpers/dovecot/dovecot-suite.js';
 import { runMailbox } from '../helpers/engine-run.js';
 import { type LogRecord, memoryLog } from '../helpers/memory-log.js';
 import {
@@ -17,13 +17,13 @@ import {
   type OAuth2Mailbox,
   startOAuth2Mailbox,
   testMessage,
-} from '../helpers/oauth2-mailbox.js';
-import { dump, findLeaks, readTree } from '../helpers/secret-scan.js';
+} from '../helpers/oauth2/oauth2-mailbox.js';
+import { dump, findLeaks, readTree } from '../helpers/secrets/secret-scan.js';
 import {
   type SmtpTestServer,
   smtpReply,
   startSmtpTestServer,
-} from '../helpers/smtp-test-server.js';
+} from '../helpers/smtp/smtp-test-server.js';
 
 interface Outcome {
   /** Everything either run handed back, printed or stored, by where it came from. */

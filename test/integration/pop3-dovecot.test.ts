@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Pop3Client, type Pop3ClientOptions } from '../../lambda/pop3/client.js';
-import { corpusMessages, toLf } from '../helpers/corpus.js';
-import { type DovecotInstance, startDovecot } from '../helpers/dovecot.js';
-import { describeWithDovecot } from '../helpers/dovecot-suite.js';
-import { naiveRetrieveAll } from '../helpers/naive-pop3.js';
+import { type DovecotInstance, startDovecot } from '../helpers/dovecot/dovecot.js';
+import { describeWithDovecot } from '../helpers/dovecot/dovecot-suite.js';
+import { corpusMessages, toLf } from '../helpers/mail/corpus.js';
+import { naiveRetrieveAll } from '../helpers/pop3/naive-pop3.js';
 import { testTls } from '../helpers/tls-fixtures.js';
 
 const USER = 'alice@example.test';

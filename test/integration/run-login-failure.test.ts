@@ -2,14 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Pop3Server, startPop3Server } from '../../lambda/cli/sandbox/pop3-server.js';
 import { parseConfig } from '../../lambda/config/parse.js';
 import type { PopfwdError } from '../../lambda/errors.js';
 import { silentLog } from '../../lambda/log.js';
-import { type Pop3Server, startPop3Server } from '../../lambda/sandbox/pop3-server.js';
 import { openSecretStore } from '../../lambda/secrets/open-secrets.js';
-import { createLocalStore } from '../../lambda/stores/local-store.js';
+import { createLocalStore } from '../../lambda/stores/local/local-store.js';
 import { runMailbox } from '../helpers/engine-run.js';
-import { startTokenEndpoint, type TokenEndpoint } from '../helpers/token-endpoint.js';
+import { startTokenEndpoint, type TokenEndpoint } from '../helpers/oauth2/token-endpoint.js';
 
 const USER = 'alice@example.test';
 

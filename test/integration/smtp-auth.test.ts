@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { composeReply } from '../../lambda/actions/compose-reply.js';
-import type { Mailer } from '../../lambda/actions/mailer.js';
-import { createSmtpMailer } from '../../lambda/actions/smtp-mailer.js';
-import { xoauth2InitialResponse } from '../../lambda/actions/smtp-xoauth2.js';
 import type { AccessTokenProvider, Credentials } from '../../lambda/auth/credentials.js';
+import { composeReply } from '../../lambda/compose/compose-reply.js';
 import type { Security } from '../../lambda/config/config-schema.js';
 import { hasCode, PopfwdError } from '../../lambda/errors.js';
-import { MAILBOX, metaFor, NOW, replyAction } from '../helpers/compose-fixtures.js';
+import type { Mailer } from '../../lambda/smtp/mailer.js';
+import { createSmtpMailer } from '../../lambda/smtp/smtp-mailer.js';
+import { xoauth2InitialResponse } from '../../lambda/smtp/smtp-xoauth2.js';
+import { MAILBOX, metaFor, NOW, replyAction } from '../helpers/mail/compose-fixtures.js';
 import { type LogRecord, memoryLog } from '../helpers/memory-log.js';
 import {
   type SmtpTestServer,
@@ -14,7 +14,7 @@ import {
   smtpReply,
   startSmtpTestServer,
   TEST_CA,
-} from '../helpers/smtp-test-server.js';
+} from '../helpers/smtp/smtp-test-server.js';
 
 const PASSWORD = 'pa55-Secret-never-logged';
 const TOKENS = ['EwBAAl3BAAUFFpUAo7J3Ve0b-first-token', 'EwBAAl3BAAUFFpUAo7J3Ve0b-renewed-token'];

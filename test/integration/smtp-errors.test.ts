@@ -1,13 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { composeForward } from '../../lambda/actions/compose-forward.js';
-import { composeReply } from '../../lambda/actions/compose-reply.js';
-import type { Mailer } from '../../lambda/actions/mailer.js';
-import { stopsSending } from '../../lambda/actions/send-errors.js';
-import { createSmtpMailer } from '../../lambda/actions/smtp-mailer.js';
+import { composeForward } from '../../lambda/compose/compose-forward.js';
+import { composeReply } from '../../lambda/compose/compose-reply.js';
 import type { Security } from '../../lambda/config/config-schema.js';
 import { isPopfwdError, type PopfwdError } from '../../lambda/errors.js';
+import type { Mailer } from '../../lambda/smtp/mailer.js';
+import { stopsSending } from '../../lambda/smtp/send-errors.js';
+import { createSmtpMailer } from '../../lambda/smtp/smtp-mailer.js';
 import {
   archiveOf,
   forwardAction,
@@ -16,7 +16,7 @@ import {
   NOW,
   replyAction,
   sevenBitOriginal,
-} from '../helpers/compose-fixtures.js';
+} from '../helpers/mail/compose-fixtures.js';
 import { memoryLog } from '../helpers/memory-log.js';
 import {
   type SmtpTestServer,
@@ -24,7 +24,7 @@ import {
   smtpReply,
   startSmtpTestServer,
   TEST_CA,
-} from '../helpers/smtp-test-server.js';
+} from '../helpers/smtp/smtp-test-server.js';
 
 const PASSWORD = 'pa55-Secret-never-logged';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { composeForward } from '../../lambda/actions/compose-forward.js';
-import type { Mailer } from '../../lambda/actions/mailer.js';
-import { createSmtpMailer } from '../../lambda/actions/smtp-mailer.js';
+import { composeForward } from '../../lambda/compose/compose-forward.js';
+import type { Mailer } from '../../lambda/smtp/mailer.js';
+import { createSmtpMailer } from '../../lambda/smtp/smtp-mailer.js';
 import {
   archiveOf,
   binaryOriginal,
@@ -12,10 +12,14 @@ import {
   multipartOriginal,
   NOW,
   sevenBitOriginal,
-} from '../helpers/compose-fixtures.js';
+} from '../helpers/mail/compose-fixtures.js';
+import { decodedBody, header, headers, parseEntity, parts } from '../helpers/mail/mime-bytes.js';
 import { memoryLog } from '../helpers/memory-log.js';
-import { decodedBody, header, headers, parseEntity, parts } from '../helpers/mime-bytes.js';
-import { type SmtpTestServer, startSmtpTestServer, TEST_CA } from '../helpers/smtp-test-server.js';
+import {
+  type SmtpTestServer,
+  startSmtpTestServer,
+  TEST_CA,
+} from '../helpers/smtp/smtp-test-server.js';
 
 const PASSWORD = 'correct horse battery staple';
 

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAILBOX } from '../helpers/compose-fixtures.js';
-import { decodedBody, header, parseEntity, parts } from '../helpers/mime-bytes.js';
-import { type SmtpTestServer, startSmtpTestServer } from '../helpers/smtp-test-server.js';
+import { MAILBOX } from '../helpers/mail/compose-fixtures.js';
+import { decodedBody, header, parseEntity, parts } from '../helpers/mail/mime-bytes.js';
+import { type SmtpTestServer, startSmtpTestServer } from '../helpers/smtp/smtp-test-server.js';
 
 const run = promisify(execFile);
 const MB = 1024 * 1024;
@@ -19,7 +19,7 @@ const ORIGINAL_SIZE = 25 * MB;
  */
 const RSS_GROWTH_LIMIT = 40 * MB;
 
-const child = fileURLToPath(new URL('../helpers/forward-large-child.ts', import.meta.url));
+const child = fileURLToPath(new URL('../helpers/smtp/forward-large-child.ts', import.meta.url));
 const caFile = fileURLToPath(new URL('../fixtures/tls/ca.pem', import.meta.url));
 
 /** 8-bit text lines (0x20–0xff, no DEL), CRLF-terminated: the message/rfc822 8bit path. */

@@ -1,11 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { composeReply } from '../../lambda/actions/compose-reply.js';
-import type { Mailer } from '../../lambda/actions/mailer.js';
-import { createSmtpMailer } from '../../lambda/actions/smtp-mailer.js';
-import { MAILBOX, metaFor, NOW, replyAction, vacationAction } from '../helpers/compose-fixtures.js';
+import { composeReply } from '../../lambda/compose/compose-reply.js';
+import type { Mailer } from '../../lambda/smtp/mailer.js';
+import { createSmtpMailer } from '../../lambda/smtp/smtp-mailer.js';
+import {
+  MAILBOX,
+  metaFor,
+  NOW,
+  replyAction,
+  vacationAction,
+} from '../helpers/mail/compose-fixtures.js';
+import { header, parseEntity } from '../helpers/mail/mime-bytes.js';
 import { memoryLog } from '../helpers/memory-log.js';
-import { header, parseEntity } from '../helpers/mime-bytes.js';
-import { type SmtpTestServer, startSmtpTestServer, TEST_CA } from '../helpers/smtp-test-server.js';
+import {
+  type SmtpTestServer,
+  startSmtpTestServer,
+  TEST_CA,
+} from '../helpers/smtp/smtp-test-server.js';
 
 const PASSWORD = 'pa55-Secret-never-logged';
 const context = { mailbox: MAILBOX, messageId: '<vac-1.UID-1@popfwd.example.test>', now: NOW };

@@ -9,9 +9,9 @@ import { openStore } from '../../stores/open-store.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
 import { loadCommandConfig } from '../config-location.js';
-import { consoleLog } from '../console-log.js';
 import { EXIT } from '../exit-codes.js';
 import { type CliIO, type Command, logLevelOf } from '../io.js';
+import { consoleLog } from '../output/console-log.js';
 
 const parsePort = (value: string | undefined): number => {
   if (value === undefined) return 0;

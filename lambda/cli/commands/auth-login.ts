@@ -4,7 +4,6 @@ import {
   type OAuth2Client,
 } from '../../auth/oauth2-client.js';
 import { openCredentials } from '../../auth/open-credentials.js';
-import type { LoginCheck, VerifyLogin } from '../../auth/verify-login.js';
 import type { MailboxConfig, SecretRef } from '../../config/config-schema.js';
 import type { LoadedConfig } from '../../config/parse.js';
 import { ERROR_CODES, errorMessage, isPopfwdError, PopfwdError } from '../../errors.js';
@@ -15,6 +14,7 @@ import { COMMAND_SPECS } from '../command-specs.js';
 import { loadCommandConfig } from '../config-location.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIO, Command } from '../io.js';
+import type { LoginCheck, VerifyLogin } from '../verify-login.js';
 
 export interface AuthLoginDeps {
   /** Tries POP3 and SMTP with the new login; without it the login is stored but not tried. */

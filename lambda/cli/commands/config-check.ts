@@ -5,8 +5,8 @@ import { COMMAND_SPECS } from '../command-specs.js';
 import { auditConfig } from '../config-audit.js';
 import { changedSettings } from '../config-defaults.js';
 import { loadCommandConfig } from '../config-location.js';
-import { describeConfig } from '../describe-config.js';
 import type { Command } from '../io.js';
+import { describeConfig } from '../output/describe-config.js';
 
 const BYTES = /\.(maxBytesPerRun|maxMessageSize|bodyScanLimit)$/;
 const DURATIONS = /\.runTimeout$/;

@@ -5,9 +5,9 @@ import { cliAdapters } from '../adapters.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
 import { loadCommandConfig } from '../config-location.js';
-import { consoleLog } from '../console-log.js';
 import { exitCodeFor } from '../exit-codes.js';
 import { type Command, logLevelOf } from '../io.js';
+import { consoleLog } from '../output/console-log.js';
 
 /** `popfwd resend`: waiting (or, with --failed, failed) sends tried now, under the lease. */
 export const resendCommand: Command = {

@@ -11,10 +11,10 @@ import { ownerFromConfig } from '../../rules/owner.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
 import { loadCommandConfig } from '../config-location.js';
-import { describeRetention } from '../describe-config.js';
 import { EXIT } from '../exit-codes.js';
 import type { Command } from '../io.js';
-import { formatRulesReport, rulesReportJson } from '../rules-report.js';
+import { describeRetention } from '../output/describe-config.js';
+import { formatRulesReport, rulesReportJson } from '../output/rules-report.js';
 
 const readMessage = async (path: string): Promise<Buffer> => {
   try {

@@ -5,9 +5,9 @@ import { loadCommandConfig } from '../config-location.js';
 import { locateConfigs } from '../config-set.js';
 import { executeRun } from '../execute-run.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
-import { formatSummary } from '../format-summary.js';
 import { type Command, logLevelOf } from '../io.js';
 import { deadlineFlag } from '../option-spec.js';
+import { formatSummary } from '../output/format-summary.js';
 import { type MailboxReport, runEach } from '../run-each.js';
 
 export const runCommand: Command = {

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { runSandbox } from '../../sandbox/run-sandbox.js';
 import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
 import { defaultConfigPath } from '../config-location.js';
 import { type Command, logLevelOf } from '../io.js';
 import { packageInfo } from '../package-info.js';
+import { runSandbox } from '../sandbox/run-sandbox.js';
 
 /** `popfwd sandbox` (what `npm start` runs): the whole pipeline against local servers. */
 export const sandboxCommand: Command = {

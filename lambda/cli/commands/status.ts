@@ -5,8 +5,8 @@ import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
 import { loadCommandConfig } from '../config-location.js';
 import { EXIT } from '../exit-codes.js';
-import { formatStatus } from '../format-status.js';
 import type { Command } from '../io.js';
+import { formatStatus } from '../output/format-status.js';
 
 /**
  * `popfwd status`: what the store says about the mailbox. Read-only: no lease, no write, no

@@ -8,13 +8,13 @@ import { parseCommandArgs } from '../args.js';
 import { COMMAND_SPECS } from '../command-specs.js';
 import { loadCommandConfig } from '../config-location.js';
 import { configLabel, locateConfigs } from '../config-set.js';
-import { describeError, errorJson } from '../describe-error.js';
 import { executeRun } from '../execute-run.js';
 import { EXIT, type ExitCode, exitCodeFor, exitHint, worstExitCode } from '../exit-codes.js';
-import { formatPoll } from '../format-poll.js';
 import { type CliIO, type Command, logLevelOf } from '../io.js';
 import { deadlineFlag } from '../option-spec.js';
-import { localTimestamp } from '../timestamp.js';
+import { describeError, errorJson } from '../output/describe-error.js';
+import { formatPoll } from '../output/format-poll.js';
+import { localTimestamp } from '../output/timestamp.js';
 import { nextPollDelay } from '../watch-backoff.js';
 
 const MIN_INTERVAL_MS = 10_000;

@@ -3,7 +3,7 @@
  * Each message carries `Message-ID: <NAME@interop.popfwd.test>`, so a message can be recognized in
  * whatever a server serves (even inside a substitute it generated).
  */
-import { noise } from '../hostile/build.js';
+import { noise } from '../mail/hostile/build.js';
 
 export interface InteropMessage {
   /** Kebab-case, unique; also the Message-ID's local part. */

@@ -5,7 +5,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { runCli } from '../cli.js';
+import { runCli } from '../cli/cli.js';
 import type { Login, ServerAddress } from './pop3-reader.js';
 import { readSession, type SessionReport } from './transcript.js';
 import { startWireRecorder } from './wire-recorder.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
-import { readAll } from '../streams.js';
+import { readAll } from '../pop3/streams.js';
 
 /**
  * Checks the archive against an independent snapshot of the mailbox (UIDL → the bytes RETR

@@ -1,32 +1,32 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Clock } from '../../../lambda/clock.js';
-import type { ConfigInput } from '../../../lambda/config/config-schema.js';
-import { parseConfig } from '../../../lambda/config/parse.js';
-import type { RunSummary } from '../../../lambda/engine/summary.js';
-import { RUN_METRICS } from '../../../lambda/observability/metric-names.js';
-import type { MetricsSink } from '../../../lambda/observability/run-metrics.js';
+import { createHandler } from '../../../lambda/aws/create-handler.js';
+import { RUN_METRICS } from '../../../lambda/aws/metric-names.js';
+import type { MetricsSink } from '../../../lambda/aws/run-metrics.js';
 import {
   type Pop3Authenticator,
   type Pop3Faults,
   type Pop3Server,
   startPop3Server,
-} from '../../../lambda/sandbox/pop3-server.js';
-import { createHandler } from '../../../lambda/shell/create-handler.js';
+} from '../../../lambda/cli/sandbox/pop3-server.js';
+import type { Clock } from '../../../lambda/clock.js';
+import type { ConfigInput } from '../../../lambda/config/config-schema.js';
+import { parseConfig } from '../../../lambda/config/parse.js';
+import type { RunSummary } from '../../../lambda/engine/summary.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
-import { createLocalStore } from '../../../lambda/stores/local-store.js';
-import { dovecotWireBody } from '../dovecot.js';
+import { createLocalStore } from '../../../lambda/stores/local/local-store.js';
+import { lambdaContext } from '../aws/lambda-context.js';
+import { dovecotWireBody } from '../dovecot/dovecot.js';
 import { mailPorts, runMailbox } from '../engine-run.js';
-import { lambdaContext } from '../lambda-context.js';
 import { type LogRecord, memoryLog } from '../memory-log.js';
-import { memorySecrets } from '../memory-secrets.js';
+import type { TokenEndpoint } from '../oauth2/token-endpoint.js';
+import { memorySecrets } from '../secrets/memory-secrets.js';
 import {
   type SmtpTestServer,
   type SmtpTestServerOptions,
   startSmtpTestServer,
-} from '../smtp-test-server.js';
+} from '../smtp/smtp-test-server.js';
 import { testTls } from '../tls-fixtures.js';
-import type { TokenEndpoint } from '../token-endpoint.js';
 import { type ArchiveAudit, auditArchive } from './archive-audit.js';
 import { type CutProxy, startCutProxy } from './cut-proxy.js';
 import { proofConfig } from './proof-config.js';

@@ -1,5 +1,5 @@
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
-import { type NaiveReadOptions, naiveListUidls, naiveRetrieveAll } from '../naive-pop3.js';
+import { type NaiveReadOptions, naiveListUidls, naiveRetrieveAll } from '../pop3/naive-pop3.js';
 import { type ArchiveAudit, auditArchive, goneUnarchived } from './archive-audit.js';
 
 /**

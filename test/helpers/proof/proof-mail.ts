@@ -1,4 +1,4 @@
-import { SeededRandom } from '../seeded-random.js';
+import { SeededRandom } from '../mail/seeded-random.js';
 
 /**
  * A small mailbox for the proof tests, deterministic per address: mail from the boss (forwarded by

@@ -1,4 +1,4 @@
-import type { CapturedMail } from '../smtp-test-server.js';
+import type { CapturedMail } from '../smtp/smtp-test-server.js';
 
 /** What the SMTP server received, grouped by Message-ID (popfwd gives each send its own). */
 export interface SendAudit {

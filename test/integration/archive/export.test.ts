@@ -2,7 +2,7 @@ import { readFile, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../../../lambda/engine/message-record.js';
-import { hostileCorpus } from '../../helpers/hostile-corpus.js';
+import { hostileCorpus } from '../../helpers/mail/hostile-corpus.js';
 import { readExportWithPython } from '../../helpers/python-export.js';
 import { sha256 } from '../engine/engine-fixture.js';
 import { STORE_KINDS, type TestArchive, useArchive } from './archive-fixture.js';

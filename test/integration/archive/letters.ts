@@ -1,4 +1,4 @@
-import type { Pop3Message } from '../../../lambda/sandbox/pop3-server.js';
+import type { Pop3Message } from '../../../lambda/cli/sandbox/pop3-server.js';
 
 /** Small, distinct messages for the filter, search and show tests (CRLF, as RETR delivers). */
 export interface Letter {

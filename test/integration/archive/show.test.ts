@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { Pop3Message } from '../../../lambda/cli/sandbox/pop3-server.js';
 import type { MessageRecord } from '../../../lambda/engine/message-record.js';
-import type { Pop3Message } from '../../../lambda/sandbox/pop3-server.js';
 import { STORE_KINDS, sameOnEveryStore, useArchive } from './archive-fixture.js';
 import { LETTERS, letter } from './letters.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { runCli } from '../../helpers/cli.js';
+import { runCli } from '../../helpers/cli/cli.js';
 
 const SECRET = 'Sup3r-secret-value-never-shown';
 const CLIENT_ID = '00000000-0000-0000-0000-000000000000';

@@ -3,7 +3,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { runCli } from '../../helpers/cli.js';
+import { runCli } from '../../helpers/cli/cli.js';
 import { type Engine, mails, PASSWORD, useEngine } from '../engine/engine-fixture.js';
 
 const write = async (path: string, document: unknown): Promise<string> => {

@@ -2,16 +2,16 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
+import type { Pop3CommandInfo } from '../../../lambda/cli/sandbox/pop3-server.js';
 import { systemClock } from '../../../lambda/clock.js';
 import type { DryRunReport } from '../../../lambda/engine/dry-run.js';
-import type { Pop3CommandInfo } from '../../../lambda/sandbox/pop3-server.js';
-import { createS3Client } from '../../../lambda/stores/s3-client.js';
-import { createS3Store } from '../../../lambda/stores/s3-store.js';
-import { runCli } from '../../helpers/cli.js';
-import { snapshotDir } from '../../helpers/dir-snapshot.js';
-import { fault } from '../../helpers/pop3-faults.js';
-import { FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY } from '../../helpers/s3-fake.js';
-import { type S3HttpFake, startS3HttpFake } from '../../helpers/s3-http-fake.js';
+import { createS3Client } from '../../../lambda/stores/s3/s3-client.js';
+import { createS3Store } from '../../../lambda/stores/s3/s3-store.js';
+import { runCli } from '../../helpers/cli/cli.js';
+import { fault } from '../../helpers/pop3/pop3-faults.js';
+import { snapshotDir } from '../../helpers/stores/dir-snapshot.js';
+import { FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY } from '../../helpers/stores/s3-fake.js';
+import { type S3HttpFake, startS3HttpFake } from '../../helpers/stores/s3-http-fake.js';
 import {
   type Engine,
   layout,

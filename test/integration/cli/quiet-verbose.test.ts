@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { runCli } from '../../helpers/cli.js';
+import { runCli } from '../../helpers/cli/cli.js';
 import { freePort } from '../../helpers/free-port.js';
 import { type Engine, mails, PASSWORD, rulesYaml, useEngine } from '../engine/engine-fixture.js';
 

@@ -4,13 +4,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { systemClock } from '../../../lambda/clock.js';
 import type { StatusReport } from '../../../lambda/engine/status-report.js';
-import { createS3Client } from '../../../lambda/stores/s3-client.js';
-import { createS3Store } from '../../../lambda/stores/s3-store.js';
-import { runCli } from '../../helpers/cli.js';
-import { snapshotDir } from '../../helpers/dir-snapshot.js';
-import { FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY } from '../../helpers/s3-fake.js';
-import { type S3HttpFake, startS3HttpFake } from '../../helpers/s3-http-fake.js';
-import { smtpReply } from '../../helpers/smtp-test-server.js';
+import { createS3Client } from '../../../lambda/stores/s3/s3-client.js';
+import { createS3Store } from '../../../lambda/stores/s3/s3-store.js';
+import { runCli } from '../../helpers/cli/cli.js';
+import { smtpReply } from '../../helpers/smtp/smtp-test-server.js';
+import { snapshotDir } from '../../helpers/stores/dir-snapshot.js';
+import { FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY } from '../../helpers/stores/s3-fake.js';
+import { type S3HttpFake, startS3HttpFake } from '../../helpers/stores/s3-http-fake.js';
 import {
   type Engine,
   layout,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createWatchCommand } from '../../../lambda/cli/commands/watch.js';
-import { captureIO, runCli } from '../../helpers/cli.js';
+import { captureIO, runCli } from '../../helpers/cli/cli.js';
 import { freePort } from '../../helpers/free-port.js';
 import { type Engine, mails, PASSWORD, useEngine } from '../engine/engine-fixture.js';
 

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { fault } from '../../helpers/pop3-faults.js';
+import { fault } from '../../helpers/pop3/pop3-faults.js';
 import { bundlePopfwd, type PopfwdBundle } from '../../helpers/proof/popfwd-bundle.js';
 import { mails, PASSWORD, useEngine } from '../engine/engine-fixture.js';
 

@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { runCli } from '../../helpers/cli.js';
+import { runCli } from '../../helpers/cli/cli.js';
 import { type Engine, mails, PASSWORD, rulesYaml, useEngine } from '../engine/engine-fixture.js';
 
 const env = { POPFWD_PASSWORD: PASSWORD };

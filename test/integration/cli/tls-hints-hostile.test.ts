@@ -8,11 +8,14 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type Pop3ServerOptions,
+  startPop3Server,
+} from '../../../lambda/cli/sandbox/pop3-server.js';
 import { isPopfwdError } from '../../../lambda/errors.js';
 import { Pop3Client, Pop3State } from '../../../lambda/pop3/client.js';
 import { TLS_PROBE_AFTER_MS } from '../../../lambda/pop3/tls-hints.js';
-import { type Pop3ServerOptions, startPop3Server } from '../../../lambda/sandbox/pop3-server.js';
-import { fault } from '../../helpers/pop3-faults.js';
+import { fault } from '../../helpers/pop3/pop3-faults.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

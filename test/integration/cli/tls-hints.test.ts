@@ -7,8 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { type Pop3ServerOptions, startPop3Server } from '../../../lambda/sandbox/pop3-server.js';
-import { runCli } from '../../helpers/cli.js';
+import {
+  type Pop3ServerOptions,
+  startPop3Server,
+} from '../../../lambda/cli/sandbox/pop3-server.js';
+import { runCli } from '../../helpers/cli/cli.js';
 import { TLS_PATHS, testTls, untrustedTls } from '../../helpers/tls-fixtures.js';
 
 const OWNER = 'alice@example.test';

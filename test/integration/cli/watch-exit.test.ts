@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createWatchCommand } from '../../../lambda/cli/commands/watch.js';
-import { captureIO } from '../../helpers/cli.js';
+import { captureIO } from '../../helpers/cli/cli.js';
 import { fixedClock } from '../../helpers/fixed-clock.js';
 import { freePort } from '../../helpers/free-port.js';
-import { fault } from '../../helpers/pop3-faults.js';
+import { fault } from '../../helpers/pop3/pop3-faults.js';
 import { type Engine, mails, PASSWORD, rulesYaml, useEngine } from '../engine/engine-fixture.js';
 
 const MINUTE = 60_000;

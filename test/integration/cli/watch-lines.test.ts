@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createWatchCommand } from '../../../lambda/cli/commands/watch.js';
-import { localTimestamp } from '../../../lambda/cli/timestamp.js';
-import { captureIO } from '../../helpers/cli.js';
+import { localTimestamp } from '../../../lambda/cli/output/timestamp.js';
+import { captureIO } from '../../helpers/cli/cli.js';
 import { fixedClock } from '../../helpers/fixed-clock.js';
 import { type Engine, mails, PASSWORD, useEngine } from '../engine/engine-fixture.js';
 

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Pop3Server, startPop3Server } from '../../../lambda/sandbox/pop3-server.js';
-import { SAMPLE_OWNER, sampleMail } from '../../../lambda/sandbox/sample-mail.js';
-import { SANDBOX_CA, SANDBOX_CERT, SANDBOX_KEY } from '../../../lambda/sandbox/tls-material.js';
+import { type Pop3Server, startPop3Server } from '../../../lambda/cli/sandbox/pop3-server.js';
+import { SAMPLE_OWNER, sampleMail } from '../../../lambda/cli/sandbox/sample-mail.js';
+import { SANDBOX_CA, SANDBOX_CERT, SANDBOX_KEY } from '../../../lambda/cli/sandbox/tls-material.js';
 import { isIgnored, parseDockerignore } from '../../helpers/dockerfile/dockerignore.js';
 import {
   type EmulatedImage,

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { MailboxState } from '../../../lambda/engine/ledger-types.js';
 import { encodeRecord } from '../../../lambda/engine/message-record.js';
-import { createLocalStore } from '../../../lambda/stores/local-store.js';
-import { catalogRecords } from '../../helpers/catalog-records.js';
-import { runCli } from '../../helpers/cli.js';
-import { smtpReply } from '../../helpers/smtp-test-server.js';
+import { createLocalStore } from '../../../lambda/stores/local/local-store.js';
+import { runCli } from '../../helpers/cli/cli.js';
+import { smtpReply } from '../../helpers/smtp/smtp-test-server.js';
+import { catalogRecords } from '../../helpers/stores/catalog-records.js';
 import { forwardAll, HOUR_MS } from '../hostile/mailbox-settings.js';
 import { type Engine, layout, mail, useEngine } from './engine-fixture.js';
 

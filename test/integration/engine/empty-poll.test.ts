@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLocalStore } from '../../../lambda/stores/local-store.js';
-import { memoryStore } from '../../helpers/memory-store.js';
+import { createLocalStore } from '../../../lambda/stores/local/local-store.js';
+import { memoryStore } from '../../helpers/stores/memory-store.js';
 import { layout, mails, useEngine } from './engine-fixture.js';
 
 describe('an empty poll of a large kept mailbox', () => {

@@ -10,6 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
 import { parse } from 'yaml';
+import {
+  type Pop3Message,
+  type Pop3Server,
+  type Pop3ServerOptions,
+  startPop3Server,
+} from '../../../lambda/cli/sandbox/pop3-server.js';
 import type { Config } from '../../../lambda/config/config-schema.js';
 import { parseConfig } from '../../../lambda/config/parse.js';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
@@ -17,25 +23,19 @@ import type { MailboxState, SeenIndex } from '../../../lambda/engine/ledger-type
 import type { MessageRecord } from '../../../lambda/engine/message-record.js';
 import type { RunOptions } from '../../../lambda/engine/run-options.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
-import {
-  type Pop3Message,
-  type Pop3Server,
-  type Pop3ServerOptions,
-  startPop3Server,
-} from '../../../lambda/sandbox/pop3-server.js';
-import { createLocalStore } from '../../../lambda/stores/local-store.js';
-import { catalogRecords } from '../../helpers/catalog-records.js';
-import { type CountingStore, countingStore } from '../../helpers/counting-store.js';
+import { createLocalStore } from '../../../lambda/stores/local/local-store.js';
 import { runMailbox } from '../../helpers/engine-run.js';
 import { fixedClock } from '../../helpers/fixed-clock.js';
 import { memoryLog } from '../../helpers/memory-log.js';
-import { memorySecrets } from '../../helpers/memory-secrets.js';
+import { readAll } from '../../helpers/pop3/streams.js';
+import { memorySecrets } from '../../helpers/secrets/memory-secrets.js';
 import {
   type SmtpTestServer,
   type SmtpTestServerOptions,
   startSmtpTestServer,
-} from '../../helpers/smtp-test-server.js';
-import { readAll } from '../../helpers/streams.js';
+} from '../../helpers/smtp/smtp-test-server.js';
+import { catalogRecords } from '../../helpers/stores/catalog-records.js';
+import { type CountingStore, countingStore } from '../../helpers/stores/counting-store.js';
 import { TLS_PATHS } from '../../helpers/tls-fixtures.js';
 
 export const OWNER = 'alice@example.test';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { wireBody } from '../../../lambda/cli/sandbox/pop3-wire.js';
 import { PopfwdError } from '../../../lambda/errors.js';
-import { wireBody } from '../../../lambda/sandbox/pop3-wire.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
-import { createLocalStore } from '../../../lambda/stores/local-store.js';
-import { hostileMessage } from '../../helpers/hostile-corpus.js';
+import { createLocalStore } from '../../../lambda/stores/local/local-store.js';
+import { hostileMessage } from '../../helpers/mail/hostile-corpus.js';
 import {
   type Engine,
   expectSameBytes,

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parseHeaderBlock } from '../../../lambda/mail/parse-headers.js';
-import { runCli } from '../../helpers/cli.js';
-import { corpusMessages } from '../../helpers/corpus.js';
+import { runCli } from '../../helpers/cli/cli.js';
+import { corpusMessages } from '../../helpers/mail/corpus.js';
 import { expectSameBytes, layout, sha256, T0, useEngine } from './engine-fixture.js';
 
 /** Twenty realistic messages (8-bit text, multipart, attachments, dot-stuffed lines). */

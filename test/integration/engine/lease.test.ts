@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import type { Pop3CommandInfo } from '../../../lambda/cli/sandbox/pop3-server.js';
 import { leaseOwner } from '../../../lambda/engine/ledger.js';
 import { emptyState, type Lease } from '../../../lambda/engine/ledger-types.js';
-import type { Pop3CommandInfo } from '../../../lambda/sandbox/pop3-server.js';
-import { createLocalStore } from '../../../lambda/stores/local-store.js';
+import { createLocalStore } from '../../../lambda/stores/local/local-store.js';
 import { type Engine, layout, mails, OWNER, useEngine } from './engine-fixture.js';
 
 const MINUTE = 60_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Pop3CommandInfo } from '../../../lambda/sandbox/pop3-server.js';
-import { fault } from '../../helpers/pop3-faults.js';
+import type { Pop3CommandInfo } from '../../../lambda/cli/sandbox/pop3-server.js';
+import { fault } from '../../helpers/pop3/pop3-faults.js';
 import { DAY_MS, layout, mails, useEngine } from './engine-fixture.js';
 
 const uidlsOf = (messages: readonly { uidl: string }[]) => messages.map((message) => message.uidl);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Pop3CommandInfo } from '../../../lambda/cli/sandbox/pop3-server.js';
 import { alternateIdFor } from '../../../lambda/engine/archive-message.js';
-import type { Pop3CommandInfo } from '../../../lambda/sandbox/pop3-server.js';
-import { fault } from '../../helpers/pop3-faults.js';
+import { fault } from '../../helpers/pop3/pop3-faults.js';
 import { expectSameBytes, layout, mail, sha256, useEngine } from './engine-fixture.js';
 
 const primaryKey = (uidl: string) => layout.rawKey(layout.idFor(uidl));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseHeaderBlock } from '../../../lambda/mail/parse-headers.js';
-import type { CapturedMail } from '../../helpers/smtp-test-server.js';
-import { smtpReply } from '../../helpers/smtp-test-server.js';
+import type { CapturedMail } from '../../helpers/smtp/smtp-test-server.js';
+import { smtpReply } from '../../helpers/smtp/smtp-test-server.js';
 import { DAY_MS, type Engine, mail, OWNER, rulesYaml, useEngine } from './engine-fixture.js';
 
 const HOUR_MS = 3_600_000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Pop3CommandInfo } from '../../../lambda/cli/sandbox/pop3-server.js';
 import type { PopfwdError } from '../../../lambda/errors.js';
-import type { Pop3CommandInfo } from '../../../lambda/sandbox/pop3-server.js';
-import { fault } from '../../helpers/pop3-faults.js';
+import { fault } from '../../helpers/pop3/pop3-faults.js';
 import {
   type Engine,
   expectSameBytes,

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PopfwdError } from '../../../lambda/errors.js';
 import { parseHeaderBlock } from '../../../lambda/mail/parse-headers.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
-import { rewriteUidls } from '../../helpers/hostile-pop3/uidl-rewrite.js';
+import { rewriteUidls } from '../../helpers/pop3/hostile/uidl-rewrite.js';
 import { type Engine, expectSameBytes, layout, mail, useEngine } from '../engine/engine-fixture.js';
 import { forwardAll, HOUR_MS, vacation } from './mailbox-settings.js';
 import { STORE_KINDS, useRunStore } from './store-kinds.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { IN_DOUBT_REASON } from '../../../lambda/engine/state-rebuild.js';
 import { hasCode } from '../../../lambda/errors.js';
-import { rewriteUidls } from '../../helpers/hostile-pop3/uidl-rewrite.js';
-import { smtpReply } from '../../helpers/smtp-test-server.js';
+import { rewriteUidls } from '../../helpers/pop3/hostile/uidl-rewrite.js';
+import { smtpReply } from '../../helpers/smtp/smtp-test-server.js';
 import { type Engine, layout, mail, useEngine } from '../engine/engine-fixture.js';
 import { forwardAll, HOUR_MS, vacation } from './mailbox-settings.js';
 import { type RunStore, STORE_KINDS, useRunStore } from './store-kinds.js';

@@ -2,20 +2,20 @@ import { rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../lambda/config/parse.js';
-import type { RunSummary } from '../../../lambda/engine/summary.js';
-import { silentLog } from '../../../lambda/log.js';
+import { createHandler } from '../../../lambda/aws/create-handler.js';
 import {
   type Pop3Faults,
   type Pop3Server,
   startPop3Server,
-} from '../../../lambda/sandbox/pop3-server.js';
+} from '../../../lambda/cli/sandbox/pop3-server.js';
+import { parseConfig } from '../../../lambda/config/parse.js';
+import type { RunSummary } from '../../../lambda/engine/summary.js';
+import { silentLog } from '../../../lambda/log.js';
 import { openSecretStore } from '../../../lambda/secrets/open-secrets.js';
-import { createHandler } from '../../../lambda/shell/create-handler.js';
-import { createLocalStore } from '../../../lambda/stores/local-store.js';
+import { createLocalStore } from '../../../lambda/stores/local/local-store.js';
+import { lambdaContext } from '../../helpers/aws/lambda-context.js';
 import { mailPorts, runMailbox } from '../../helpers/engine-run.js';
-import { lambdaContext } from '../../helpers/lambda-context.js';
-import { fault, split } from '../../helpers/pop3-faults.js';
+import { fault, split } from '../../helpers/pop3/pop3-faults.js';
 import { auditArchive } from '../../helpers/proof/archive-audit.js';
 import { bundlePopfwd, type PopfwdBundle } from '../../helpers/proof/popfwd-bundle.js';
 import { proofConfig, writeProofConfig } from '../../helpers/proof/proof-config.js';
@@ -23,7 +23,7 @@ import { proofMessages } from '../../helpers/proof/proof-mail.js';
 import { scratchDir } from '../../helpers/proof/scratch-dir.js';
 import { auditSends } from '../../helpers/proof/send-audit.js';
 import { spawnPopfwd } from '../../helpers/proof/spawn-popfwd.js';
-import { type SmtpTestServer, startSmtpTestServer } from '../../helpers/smtp-test-server.js';
+import { type SmtpTestServer, startSmtpTestServer } from '../../helpers/smtp/smtp-test-server.js';
 import { testTls } from '../../helpers/tls-fixtures.js';
 
 /**

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import type { Pop3Message } from '../../../lambda/cli/sandbox/pop3-server.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
 import { parseHeaderBlock } from '../../../lambda/mail/parse-headers.js';
-import type { Pop3Message } from '../../../lambda/sandbox/pop3-server.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
-import { firstFault, rewriteUidls } from '../../helpers/hostile-pop3/uidl-rewrite.js';
-import { fault } from '../../helpers/pop3-faults.js';
+import { firstFault, rewriteUidls } from '../../helpers/pop3/hostile/uidl-rewrite.js';
+import { fault } from '../../helpers/pop3/pop3-faults.js';
 import { type Engine, expectSameBytes, layout, mail, useEngine } from '../engine/engine-fixture.js';
 import { forwardAll, HOUR_MS } from './mailbox-settings.js';
 import { type RunStore, STORE_KINDS, useRunStore } from './store-kinds.js';

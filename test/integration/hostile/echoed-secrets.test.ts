@@ -1,32 +1,32 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../lambda/config/parse.js';
-import type { RunSummary } from '../../../lambda/engine/summary.js';
-import { plainPayload, xoauth2Payload } from '../../../lambda/pop3/sasl.js';
-import { REDACTED } from '../../../lambda/redact/redactor.js';
 import {
   type Pop3CommandHook,
   type Pop3ServerOptions,
   startPop3Server,
-} from '../../../lambda/sandbox/pop3-server.js';
-import { createLocalStore } from '../../../lambda/stores/local-store.js';
-import { runCli } from '../../helpers/cli.js';
+} from '../../../lambda/cli/sandbox/pop3-server.js';
+import { parseConfig } from '../../../lambda/config/parse.js';
+import type { RunSummary } from '../../../lambda/engine/summary.js';
+import { plainPayload, xoauth2Payload } from '../../../lambda/pop3/sasl.js';
+import { REDACTED } from '../../../lambda/redact/redactor.js';
+import { createLocalStore } from '../../../lambda/stores/local/local-store.js';
+import { runCli } from '../../helpers/cli/cli.js';
 import { runMailbox } from '../../helpers/engine-run.js';
 import { type LogRecord, memoryLog } from '../../helpers/memory-log.js';
-import { memorySecrets } from '../../helpers/memory-secrets.js';
-import { fault } from '../../helpers/pop3-faults.js';
+import { startTokenEndpoint, type TokenEndpoint } from '../../helpers/oauth2/token-endpoint.js';
+import { fault } from '../../helpers/pop3/pop3-faults.js';
 import { proofConfig, writeProofConfig } from '../../helpers/proof/proof-config.js';
 import { proofMessages } from '../../helpers/proof/proof-mail.js';
 import { scratchDir } from '../../helpers/proof/scratch-dir.js';
-import { dump, findLeaks, readTree } from '../../helpers/secret-scan.js';
+import { memorySecrets } from '../../helpers/secrets/memory-secrets.js';
+import { dump, findLeaks, readTree } from '../../helpers/secrets/secret-scan.js';
 import {
   type SmtpTestServerOptions,
   smtpReply,
   startSmtpTestServer,
-} from '../../helpers/smtp-test-server.js';
+} from '../../helpers/smtp/smtp-test-server.js';
 import { testTls } from '../../helpers/tls-fixtures.js';
-import { startTokenEndpoint, type TokenEndpoint } from '../../helpers/token-endpoint.js';
 
 /**
  * Servers that echo the secrets they were sent: a POP3 server quoting the password (raw, as the

@@ -2,15 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type Pop3Server, startPop3Server } from '../../../lambda/cli/sandbox/pop3-server.js';
 import { parseConfig } from '../../../lambda/config/parse.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
-import { type Pop3Server, startPop3Server } from '../../../lambda/sandbox/pop3-server.js';
-import { createLocalStore } from '../../../lambda/stores/local-store.js';
+import { createLocalStore } from '../../../lambda/stores/local/local-store.js';
 import { runMailbox } from '../../helpers/engine-run.js';
 import { fixedClock } from '../../helpers/fixed-clock.js';
 import { memoryLog } from '../../helpers/memory-log.js';
-import { memorySecrets } from '../../helpers/memory-secrets.js';
-import { type SmtpTestServer, startSmtpTestServer } from '../../helpers/smtp-test-server.js';
+import { memorySecrets } from '../../helpers/secrets/memory-secrets.js';
+import { type SmtpTestServer, startSmtpTestServer } from '../../helpers/smtp/smtp-test-server.js';
 import { TLS_PATHS } from '../../helpers/tls-fixtures.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Pop3Message } from '../../../lambda/sandbox/pop3-server.js';
+import type { Pop3Message } from '../../../lambda/cli/sandbox/pop3-server.js';
 import { mail, OWNER, rulesYaml, useEngine } from '../engine/engine-fixture.js';
 
 /**

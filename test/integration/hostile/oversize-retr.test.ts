@@ -1,10 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import { pipeline, Transform } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import type { Pop3CommandInfo } from '../../../lambda/cli/sandbox/pop3-server.js';
 import type { PopfwdError } from '../../../lambda/errors.js';
-import type { Pop3CommandInfo } from '../../../lambda/sandbox/pop3-server.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
-import { fault } from '../../helpers/pop3-faults.js';
+import { fault } from '../../helpers/pop3/pop3-faults.js';
 import {
   type Engine,
   expectSameBytes,

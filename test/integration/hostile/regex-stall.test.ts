@@ -1,13 +1,13 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Pop3Server, startPop3Server } from '../../../lambda/cli/sandbox/pop3-server.js';
 import type { MessageRecord } from '../../../lambda/engine/message-record.js';
-import { type Pop3Server, startPop3Server } from '../../../lambda/sandbox/pop3-server.js';
-import { createLocalStore } from '../../../lambda/stores/local-store.js';
-import { catalogRecords } from '../../helpers/catalog-records.js';
+import { createLocalStore } from '../../../lambda/stores/local/local-store.js';
 import { bundlePopfwd, type PopfwdBundle } from '../../helpers/proof/popfwd-bundle.js';
 import { scratchDir } from '../../helpers/proof/scratch-dir.js';
 import { spawnPopfwd } from '../../helpers/proof/spawn-popfwd.js';
+import { catalogRecords } from '../../helpers/stores/catalog-records.js';
 
 /**
  * Issue 11 item 2: `(a|a)*b` on a body of 40 × "a" kept `popfwd run --deadline 20s` busy past

@@ -1,6 +1,6 @@
 import libmime from 'libmime';
 import { describe, expect, it } from 'vitest';
-import type { Pop3Message } from '../../../lambda/sandbox/pop3-server.js';
+import type { Pop3Message } from '../../../lambda/cli/sandbox/pop3-server.js';
 import { OWNER, rulesYaml, useEngine } from '../engine/engine-fixture.js';
 
 /**

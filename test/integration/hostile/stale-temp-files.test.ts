@@ -4,12 +4,12 @@ import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalStore } from '../../../lambda/stores/local-store.js';
-import { createS3Store } from '../../../lambda/stores/s3-store.js';
+import { createLocalStore } from '../../../lambda/stores/local/local-store.js';
+import { createS3Store } from '../../../lambda/stores/s3/s3-store.js';
+import { sourceOf } from '../../helpers/pop3/streams.js';
 import { bundlePopfwd, type PopfwdBundle } from '../../helpers/proof/popfwd-bundle.js';
 import { spawnPopfwd } from '../../helpers/proof/spawn-popfwd.js';
-import { createS3Fake } from '../../helpers/s3-fake.js';
-import { sourceOf } from '../../helpers/streams.js';
+import { createS3Fake } from '../../helpers/stores/s3-fake.js';
 import { layout, mail, PASSWORD, useEngine } from '../engine/engine-fixture.js';
 
 /**

@@ -1,8 +1,8 @@
 import { afterEach } from 'vitest';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
-import { createS3Store } from '../../../lambda/stores/s3-store.js';
-import { createS3Fake } from '../../helpers/s3-fake.js';
-import { type StoreView, storeView } from '../../helpers/store-view.js';
+import { createS3Store } from '../../../lambda/stores/s3/s3-store.js';
+import { createS3Fake } from '../../helpers/stores/s3-fake.js';
+import { type StoreView, storeView } from '../../helpers/stores/store-view.js';
 import { type Engine, OWNER } from '../engine/engine-fixture.js';
 
 /** The hostile cases hold for both stores: the local directory and S3 (the stateful fake). */

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hasCode } from '../../../lambda/errors.js';
-import { createLocalStore } from '../../../lambda/stores/local-store.js';
-import { collectKeys, sourceOf } from '../../helpers/streams.js';
+import { createLocalStore } from '../../../lambda/stores/local/local-store.js';
+import { collectKeys, sourceOf } from '../../helpers/pop3/streams.js';
 import { layout, mail, useEngine } from '../engine/engine-fixture.js';
 
 /**

@@ -2,9 +2,9 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import type { Pop3CommandInfo } from '../../../lambda/sandbox/pop3-server.js';
-import { runCli } from '../../helpers/cli.js';
-import { fault } from '../../helpers/pop3-faults.js';
+import type { Pop3CommandInfo } from '../../../lambda/cli/sandbox/pop3-server.js';
+import { runCli } from '../../helpers/cli/cli.js';
+import { fault } from '../../helpers/pop3/pop3-faults.js';
 import { type Engine, mails, PASSWORD, useEngine } from '../engine/engine-fixture.js';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Pop3CommandInfo } from '../../../lambda/sandbox/pop3-server.js';
-import { naiveRetrieveAll } from '../../helpers/naive-pop3.js';
-import { fault } from '../../helpers/pop3-faults.js';
+import type { Pop3CommandInfo } from '../../../lambda/cli/sandbox/pop3-server.js';
+import { naiveRetrieveAll } from '../../helpers/pop3/naive-pop3.js';
+import { fault } from '../../helpers/pop3/pop3-faults.js';
 import {
   expectSameBytes,
   layout,

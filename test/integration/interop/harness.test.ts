@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { startPop3Server } from '../../../lambda/sandbox/pop3-server.js';
+import { startPop3Server } from '../../../lambda/cli/sandbox/pop3-server.js';
 import { interopCorpus, recognize } from '../../helpers/interop/corpus.js';
 import { describeDifference } from '../../helpers/interop/difference.js';
 import { mbox, toStored } from '../../helpers/interop/mailbox-files.js';
 import { runMatrix } from '../../helpers/interop/matrix.js';
 import { readSession } from '../../helpers/interop/transcript.js';
 import type { InteropServer } from '../../helpers/interop/types.js';
-import { fault } from '../../helpers/pop3-faults.js';
+import { fault } from '../../helpers/pop3/pop3-faults.js';
 
 const LOGIN = { user: 'alice@example.test', password: 'harness-pw' };
 /** The corpus without its 10 MB message: these tests are about the checks, not the size. */

@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { deployConfig } from '../../../infra/deploy-config.js';
+import { RUN_METRICS } from '../../../lambda/aws/metric-names.js';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
-import { RUN_METRICS } from '../../../lambda/observability/metric-names.js';
-import { dovecotWireBody } from '../../helpers/dovecot.js';
-import { describeWithDovecot } from '../../helpers/dovecot-suite.js';
-import { PROJECT_DIR } from '../../helpers/infra.js';
-import { type HandlerBundle, synthesizeHandlerBundle } from '../../helpers/lambda-bundle.js';
-import type { InvokeOutcome } from '../../helpers/lambda-invoke-child.js';
+import { PROJECT_DIR } from '../../helpers/aws/infra.js';
+import { type HandlerBundle, synthesizeHandlerBundle } from '../../helpers/aws/lambda-bundle.js';
+import type { InvokeOutcome } from '../../helpers/aws/lambda-invoke-child.js';
+import { dovecotWireBody } from '../../helpers/dovecot/dovecot.js';
+import { describeWithDovecot } from '../../helpers/dovecot/dovecot-suite.js';
 import {
   configDocument,
   FORWARD_TO,
@@ -20,13 +20,13 @@ import {
   type OAuth2Mailbox,
   startOAuth2Mailbox,
   testMessage,
-} from '../../helpers/oauth2-mailbox.js';
-import { type S3HttpFake, startS3HttpFake } from '../../helpers/s3-http-fake.js';
-import { findLeaks } from '../../helpers/secret-scan.js';
-import { type SsmHttpFake, startSsmHttpFake } from '../../helpers/ssm-http-fake.js';
+} from '../../helpers/oauth2/oauth2-mailbox.js';
+import { findLeaks } from '../../helpers/secrets/secret-scan.js';
+import { type SsmHttpFake, startSsmHttpFake } from '../../helpers/secrets/ssm-http-fake.js';
+import { type S3HttpFake, startS3HttpFake } from '../../helpers/stores/s3-http-fake.js';
 import { TLS_PATHS } from '../../helpers/tls-fixtures.js';
 
-const child = fileURLToPath(new URL('../../helpers/lambda-invoke-child.ts', import.meta.url));
+const child = fileURLToPath(new URL('../../helpers/aws/lambda-invoke-child.ts', import.meta.url));
 const BUCKET = 'popfwd-bundle-test';
 const PREFIX = 'alice/';
 const PARAMETER = '/popfwd/alice/refresh-token';

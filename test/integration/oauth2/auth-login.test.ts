@@ -2,20 +2,20 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { runCli } from '../../helpers/cli.js';
-import { describeWithDovecot } from '../../helpers/dovecot-suite.js';
+import { runCli } from '../../helpers/cli/cli.js';
+import { describeWithDovecot } from '../../helpers/dovecot/dovecot-suite.js';
 import {
   configDocument,
   MAILBOX_USER,
   type OAuth2Mailbox,
   startOAuth2Mailbox,
   testMessage,
-} from '../../helpers/oauth2-mailbox.js';
+} from '../../helpers/oauth2/oauth2-mailbox.js';
 import {
   type SmtpTestServer,
   smtpReply,
   startSmtpTestServer,
-} from '../../helpers/smtp-test-server.js';
+} from '../../helpers/smtp/smtp-test-server.js';
 
 describeWithDovecot('popfwd auth login against Dovecot (oauth2 passdb) and smtp-server', () => {
   let mailbox: OAuth2Mailbox;

@@ -2,18 +2,18 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createHandler } from '../../../lambda/aws/create-handler.js';
+import type { MetricsSink } from '../../../lambda/aws/run-metrics.js';
 import type { Config } from '../../../lambda/config/config-schema.js';
 import { parseConfig } from '../../../lambda/config/parse.js';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
 import type { PopfwdError } from '../../../lambda/errors.js';
-import type { MetricsSink } from '../../../lambda/observability/run-metrics.js';
 import { openSecretStore } from '../../../lambda/secrets/open-secrets.js';
-import { createHandler } from '../../../lambda/shell/create-handler.js';
-import { createLocalStore } from '../../../lambda/stores/local-store.js';
-import { dovecotWireBody } from '../../helpers/dovecot.js';
-import { describeWithDovecot } from '../../helpers/dovecot-suite.js';
+import { createLocalStore } from '../../../lambda/stores/local/local-store.js';
+import { lambdaContext } from '../../helpers/aws/lambda-context.js';
+import { dovecotWireBody } from '../../helpers/dovecot/dovecot.js';
+import { describeWithDovecot } from '../../helpers/dovecot/dovecot-suite.js';
 import { mailPorts, runMailbox } from '../../helpers/engine-run.js';
-import { lambdaContext } from '../../helpers/lambda-context.js';
 import { type LogRecord, memoryLog } from '../../helpers/memory-log.js';
 import {
   configDocument,
@@ -22,7 +22,7 @@ import {
   type OAuth2Mailbox,
   startOAuth2Mailbox,
   testMessage,
-} from '../../helpers/oauth2-mailbox.js';
+} from '../../helpers/oauth2/oauth2-mailbox.js';
 
 describeWithDovecot('full runs over OAuth2 (Dovecot oauth2 passdb, smtp-server XOAUTH2)', () => {
   let mailbox: OAuth2Mailbox;

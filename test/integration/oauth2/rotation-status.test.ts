@@ -8,9 +8,9 @@ import { parseConfig } from '../../../lambda/config/parse.js';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
 import type { StatusReport } from '../../../lambda/engine/status-report.js';
 import { openSecretStore } from '../../../lambda/secrets/open-secrets.js';
-import { createLocalStore } from '../../../lambda/stores/local-store.js';
-import { runCli } from '../../helpers/cli.js';
-import { describeWithDovecot } from '../../helpers/dovecot-suite.js';
+import { createLocalStore } from '../../../lambda/stores/local/local-store.js';
+import { runCli } from '../../helpers/cli/cli.js';
+import { describeWithDovecot } from '../../helpers/dovecot/dovecot-suite.js';
 import { runMailbox } from '../../helpers/engine-run.js';
 import { memoryLog } from '../../helpers/memory-log.js';
 import {
@@ -18,7 +18,7 @@ import {
   MAILBOX_USER,
   type OAuth2Mailbox,
   startOAuth2Mailbox,
-} from '../../helpers/oauth2-mailbox.js';
+} from '../../helpers/oauth2/oauth2-mailbox.js';
 
 describeWithDovecot('the refresh token rotation in `popfwd status`', () => {
   let mailbox: OAuth2Mailbox;

@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createAccessTokenCache } from '../../../lambda/auth/access-token-cache.js';
+import { openInvocationSecrets } from '../../../lambda/aws/aws-adapters.js';
+import { createHandler, type ScheduledHandler } from '../../../lambda/aws/create-handler.js';
 import type { Clock } from '../../../lambda/clock.js';
 import { parseConfig } from '../../../lambda/config/parse.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
-import { openInvocationSecrets } from '../../../lambda/shell/aws-adapters.js';
-import { createHandler, type ScheduledHandler } from '../../../lambda/shell/create-handler.js';
-import { createLocalStore } from '../../../lambda/stores/local-store.js';
-import { describeWithDovecot } from '../../helpers/dovecot-suite.js';
+import { createLocalStore } from '../../../lambda/stores/local/local-store.js';
+import { lambdaContext } from '../../helpers/aws/lambda-context.js';
+import { describeWithDovecot } from '../../helpers/dovecot/dovecot-suite.js';
 import { mailPorts, runMailbox } from '../../helpers/engine-run.js';
-import { lambdaContext } from '../../helpers/lambda-context.js';
 import { type LogRecord, memoryLog } from '../../helpers/memory-log.js';
 import {
   configDocument,
@@ -21,8 +21,8 @@ import {
   type OAuth2Mailbox,
   startOAuth2Mailbox,
   testMessage,
-} from '../../helpers/oauth2-mailbox.js';
-import { type SsmHttpFake, startSsmHttpFake } from '../../helpers/ssm-http-fake.js';
+} from '../../helpers/oauth2/oauth2-mailbox.js';
+import { type SsmHttpFake, startSsmHttpFake } from '../../helpers/secrets/ssm-http-fake.js';
 
 const PARAMETER = '/popfwd/alice/refresh-token';
 

@@ -2,21 +2,25 @@ import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
 import type { LogLevel } from '../../../lambda/log.js';
-import { createS3Store } from '../../../lambda/stores/s3-store.js';
-import { catalogRecords } from '../../helpers/catalog-records.js';
+import { createS3Store } from '../../../lambda/stores/s3/s3-store.js';
 import type { LogRecord } from '../../helpers/memory-log.js';
-import { fault } from '../../helpers/pop3-faults.js';
+import {
+  aadError,
+  startTokenEndpoint,
+  type TokenEndpoint,
+} from '../../helpers/oauth2/token-endpoint.js';
+import { fault } from '../../helpers/pop3/pop3-faults.js';
 import { type FaultRig, type HandlerRun, startFaultRig } from '../../helpers/proof/fault-rig.js';
 import { PLANNED_SENDS } from '../../helpers/proof/proof-mail.js';
-import { createS3Fake } from '../../helpers/s3-fake.js';
-import { smtpReply } from '../../helpers/smtp-test-server.js';
-import { aadError, startTokenEndpoint, type TokenEndpoint } from '../../helpers/token-endpoint.js';
+import { smtpReply } from '../../helpers/smtp/smtp-test-server.js';
+import { catalogRecords } from '../../helpers/stores/catalog-records.js';
+import { createS3Fake } from '../../helpers/stores/s3-fake.js';
 
 /**
  * Fault injection (issue 7): each fault hits one run of a twelve-message mailbox (retention delete,
  * a forward rule, vacation); the next runs must recover with nothing lost and nothing sent twice.
  * Runs go through the Lambda handler, so each fault is also checked for the log line an operator
- * sees and the metrics the alarms watch (lambda/observability/run-metrics.ts).
+ * sees and the metrics the alarms watch (lambda/aws/run-metrics.ts).
  */
 
 const MESSAGES = 12;

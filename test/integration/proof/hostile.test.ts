@@ -4,23 +4,27 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ConfigInput } from '../../../lambda/config/config-schema.js';
 import type { MessageRecord } from '../../../lambda/engine/message-record.js';
-import { createLocalStore } from '../../../lambda/stores/local-store.js';
-import { catalogRecords } from '../../helpers/catalog-records.js';
-import { corpusMessages } from '../../helpers/corpus.js';
-import { type DovecotInstance, dovecotWireBody, startDovecot } from '../../helpers/dovecot.js';
-import { describeWithDovecot } from '../../helpers/dovecot-suite.js';
-import { hostileCorpus } from '../../helpers/hostile-corpus.js';
-import { naiveListUidls } from '../../helpers/naive-pop3.js';
+import { createLocalStore } from '../../../lambda/stores/local/local-store.js';
+import {
+  type DovecotInstance,
+  dovecotWireBody,
+  startDovecot,
+} from '../../helpers/dovecot/dovecot.js';
+import { describeWithDovecot } from '../../helpers/dovecot/dovecot-suite.js';
+import { corpusMessages } from '../../helpers/mail/corpus.js';
+import { hostileCorpus } from '../../helpers/mail/hostile-corpus.js';
+import { naiveListUidls } from '../../helpers/pop3/naive-pop3.js';
 import { auditArchive } from '../../helpers/proof/archive-audit.js';
 import { bundlePopfwd, type PopfwdBundle } from '../../helpers/proof/popfwd-bundle.js';
 import { proofConfig } from '../../helpers/proof/proof-config.js';
 import { scratchDir } from '../../helpers/proof/scratch-dir.js';
 import { auditSends } from '../../helpers/proof/send-audit.js';
 import { type ChildRun, spawnPopfwd } from '../../helpers/proof/spawn-popfwd.js';
-import { type SmtpTestServer, startSmtpTestServer } from '../../helpers/smtp-test-server.js';
+import { type SmtpTestServer, startSmtpTestServer } from '../../helpers/smtp/smtp-test-server.js';
+import { catalogRecords } from '../../helpers/stores/catalog-records.js';
 
 /**
- * Invariant 7 on a real server: the hostile corpus (test/helpers/hostile-corpus.ts: NUL bytes,
+ * Invariant 7 on a real server: the hostile corpus (test/helpers/mail/hostile-corpus.ts: NUL bytes,
  * bare CR/LF, 1 MB lines, dot-stuffing edge cases, broken and deeply nested MIME, 1,000 headers,
  * odd charsets, encoded words, missing or duplicate Message-IDs, empty and header-only mail) plus
  * one 40 MB message go through Dovecot into `popfwd run` in a child process, with rules that read

@@ -7,12 +7,11 @@ import { mailboxLayout } from '../../../lambda/engine/layout.js';
 import { encodeRecord } from '../../../lambda/engine/message-record.js';
 import { IN_DOUBT_REASON } from '../../../lambda/engine/state-rebuild.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
-import { createLocalStore } from '../../../lambda/stores/local-store.js';
+import { createLocalStore } from '../../../lambda/stores/local/local-store.js';
 import { CRASH_POINTS, type CrashPoint } from '../../../lambda/test-hooks/crash-points.js';
-import { catalogRecords } from '../../helpers/catalog-records.js';
-import { runCli } from '../../helpers/cli.js';
-import { type DovecotInstance, startDovecot } from '../../helpers/dovecot.js';
-import { describeWithDovecot } from '../../helpers/dovecot-suite.js';
+import { runCli } from '../../helpers/cli/cli.js';
+import { type DovecotInstance, startDovecot } from '../../helpers/dovecot/dovecot.js';
+import { describeWithDovecot } from '../../helpers/dovecot/dovecot-suite.js';
 import { sendsInFlight } from '../../helpers/proof/ledger-peek.js';
 import { watchMailbox } from '../../helpers/proof/mailbox-watch.js';
 import { bundlePopfwd, type PopfwdBundle } from '../../helpers/proof/popfwd-bundle.js';
@@ -22,7 +21,8 @@ import { markdownTable } from '../../helpers/proof/proof-table.js';
 import { scratchDir } from '../../helpers/proof/scratch-dir.js';
 import { auditSends } from '../../helpers/proof/send-audit.js';
 import { spawnPopfwd } from '../../helpers/proof/spawn-popfwd.js';
-import { type SmtpTestServer, startSmtpTestServer } from '../../helpers/smtp-test-server.js';
+import { type SmtpTestServer, startSmtpTestServer } from '../../helpers/smtp/smtp-test-server.js';
+import { catalogRecords } from '../../helpers/stores/catalog-records.js';
 
 /**
  * The kill-anywhere matrix (nothing is lost; each send happens once): a `popfwd run` child

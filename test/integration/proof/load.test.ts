@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Pop3Server, startPop3Server } from '../../../lambda/cli/sandbox/pop3-server.js';
 import type { Config } from '../../../lambda/config/config-schema.js';
 import { parseConfig } from '../../../lambda/config/parse.js';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
 import { silentLog } from '../../../lambda/log.js';
-import { type Pop3Server, startPop3Server } from '../../../lambda/sandbox/pop3-server.js';
-import { type CountingStore, countingStore } from '../../helpers/counting-store.js';
 import { runMailbox } from '../../helpers/engine-run.js';
-import { memorySecrets } from '../../helpers/memory-secrets.js';
-import { memoryStore } from '../../helpers/memory-store.js';
 import { proofConfig } from '../../helpers/proof/proof-config.js';
 import { bulkMessages } from '../../helpers/proof/proof-mail.js';
 import { markdownTable } from '../../helpers/proof/proof-table.js';
+import { memorySecrets } from '../../helpers/secrets/memory-secrets.js';
+import { type CountingStore, countingStore } from '../../helpers/stores/counting-store.js';
+import { memoryStore } from '../../helpers/stores/memory-store.js';
 import { testTls } from '../../helpers/tls-fixtures.js';
 
 /**

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
-import { createLocalStore } from '../../../lambda/stores/local-store.js';
-import { catalogRecords } from '../../helpers/catalog-records.js';
-import { runCli } from '../../helpers/cli.js';
-import { corpusMessages } from '../../helpers/corpus.js';
-import { type DovecotInstance, startDovecot } from '../../helpers/dovecot.js';
-import { describeWithDovecot } from '../../helpers/dovecot-suite.js';
+import { createLocalStore } from '../../../lambda/stores/local/local-store.js';
+import { runCli } from '../../helpers/cli/cli.js';
+import { type DovecotInstance, startDovecot } from '../../helpers/dovecot/dovecot.js';
+import { describeWithDovecot } from '../../helpers/dovecot/dovecot-suite.js';
+import { corpusMessages } from '../../helpers/mail/corpus.js';
+import { SeededRandom } from '../../helpers/mail/seeded-random.js';
 import { seenUidls } from '../../helpers/proof/ledger-peek.js';
 import { watchMailbox } from '../../helpers/proof/mailbox-watch.js';
 import { bundlePopfwd, type PopfwdBundle } from '../../helpers/proof/popfwd-bundle.js';
@@ -16,7 +16,7 @@ import { writeProofConfig } from '../../helpers/proof/proof-config.js';
 import { markdownTable } from '../../helpers/proof/proof-table.js';
 import { scratchDir } from '../../helpers/proof/scratch-dir.js';
 import { spawnPopfwd } from '../../helpers/proof/spawn-popfwd.js';
-import { SeededRandom } from '../../helpers/seeded-random.js';
+import { catalogRecords } from '../../helpers/stores/catalog-records.js';
 
 /**
  * Issue 3's crash test: 1,000 messages on a real Dovecot, retention delete. A `popfwd run` child is

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../../lambda/cli/io.js';
 import { main } from '../../../lambda/cli/main.js';
-import { NO_CONFIG_HOME, runCli } from '../../helpers/cli.js';
+import { NO_CONFIG_HOME, runCli } from '../../helpers/cli/cli.js';
 import { send } from './http-client.js';
 import { corpus, OWNER } from './serve-corpus.js';
 import { type Archive, archiveMail } from './serve-fixture.js';

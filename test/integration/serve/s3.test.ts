@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Store } from '../../../lambda/stores/s3-store.js';
-import { createS3Fake, type S3Fake } from '../../helpers/s3-fake.js';
+import { createS3Store } from '../../../lambda/stores/s3/s3-store.js';
+import { createS3Fake, type S3Fake } from '../../helpers/stores/s3-fake.js';
 import { ndjson, send } from './http-client.js';
 import { corpus, INVOICE_PDF, receipt } from './serve-corpus.js';
 import { type Archive, archiveMail, serveArchive } from './serve-fixture.js';

@@ -5,7 +5,7 @@
  * tries every way to run script or call a server).
  */
 import { deflateSync } from 'node:zlib';
-import type { Pop3Message } from '../../../lambda/sandbox/pop3-server.js';
+import type { Pop3Message } from '../../../lambda/cli/sandbox/pop3-server.js';
 import {
   base64Lines,
   encodedWord,
@@ -13,7 +13,7 @@ import {
   part,
   rfc822,
   tinyPdf,
-} from '../../../lambda/sandbox/sample-mail-builder.js';
+} from '../../../lambda/cli/sandbox/sample-mail-builder.js';
 
 export const OWNER = 'alice@example.test';
 

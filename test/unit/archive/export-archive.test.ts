@@ -10,8 +10,8 @@ import {
 } from '../../../lambda/archive/export/export-archive.js';
 import type { MessageRecord } from '../../../lambda/engine/message-record.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
-import { archiveOf } from '../../helpers/archive-records.js';
 import { readExportWithPython } from '../../helpers/python-export.js';
+import { archiveOf } from '../../helpers/stores/archive-records.js';
 
 const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');
 const head = (name: string) =>

@@ -8,7 +8,7 @@ import {
   parseFromLine,
   unescapeMboxrd,
 } from '../../../lambda/archive/export/mboxrd.js';
-import { recordFor } from '../../helpers/archive-records.js';
+import { recordFor } from '../../helpers/stores/archive-records.js';
 
 const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');
 

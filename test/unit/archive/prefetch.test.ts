@@ -2,8 +2,8 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { PREFETCH_MAX_BYTES, prefetchMessage } from '../../../lambda/archive/export/prefetch.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
-import { archiveOf } from '../../helpers/archive-records.js';
-import { readAll } from '../../helpers/streams.js';
+import { readAll } from '../../helpers/pop3/streams.js';
+import { archiveOf } from '../../helpers/stores/archive-records.js';
 
 describe('prefetchMessage', () => {
   it('reads a small message whole before it is asked for', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CatalogView } from '../../../lambda/archive/catalog.js';
 import { resolveId, resolveMessage } from '../../../lambda/archive/resolve-id.js';
 import type { MessageRecord } from '../../../lambda/engine/message-record.js';
-import { recordFor } from '../../helpers/archive-records.js';
+import { recordFor } from '../../helpers/stores/archive-records.js';
 
 const catalogOf = (records: MessageRecord[]): CatalogView => {
   const ids = new Map(records.map((record) => [record.id, record]));

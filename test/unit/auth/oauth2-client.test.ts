@@ -9,7 +9,11 @@ import { OUTLOOK_SCOPES } from '../../../lambda/config/config-schema.js';
 import type { PopfwdError } from '../../../lambda/errors.js';
 import { recordingSleep } from '../../helpers/fake-sleep.js';
 import { fixedClock } from '../../helpers/fixed-clock.js';
-import { aadError, startTokenEndpoint, type TokenEndpoint } from '../../helpers/token-endpoint.js';
+import {
+  aadError,
+  startTokenEndpoint,
+  type TokenEndpoint,
+} from '../../helpers/oauth2/token-endpoint.js';
 
 const rejection = (promise: Promise<unknown>) =>
   promise.then(

@@ -3,7 +3,7 @@ import type { OAuth2AuthConfig, OAuth2Client } from '../../../lambda/auth/oauth2
 import { openCredentials } from '../../../lambda/auth/open-credentials.js';
 import { type MailboxConfig, mailboxSchema } from '../../../lambda/config/config-schema.js';
 import { fixedClock } from '../../helpers/fixed-clock.js';
-import { memorySecrets } from '../../helpers/memory-secrets.js';
+import { memorySecrets } from '../../helpers/secrets/memory-secrets.js';
 
 const mailbox = (auth: Record<string, unknown>): MailboxConfig =>
   mailboxSchema.parse({

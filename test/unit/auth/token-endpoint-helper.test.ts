@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOAuth2Client } from '../../../lambda/auth/oauth2-client.js';
 import { OUTLOOK_SCOPES } from '../../../lambda/config/config-schema.js';
-import { startTokenEndpoint, type TokenEndpoint } from '../../helpers/token-endpoint.js';
+import { startTokenEndpoint, type TokenEndpoint } from '../../helpers/oauth2/token-endpoint.js';
 
 /** The test token endpoint is itself a fake that later integration tests (Dovecot) rely on. */
 describe('startTokenEndpoint', () => {

@@ -6,7 +6,7 @@ import { PopfwdError } from '../../../lambda/errors.js';
 import { silentLog } from '../../../lambda/log.js';
 import type { SecretStore } from '../../../lambda/secrets/secret-store.js';
 import { fixedClock } from '../../helpers/fixed-clock.js';
-import { memorySecrets } from '../../helpers/memory-secrets.js';
+import { memorySecrets } from '../../helpers/secrets/memory-secrets.js';
 
 const ref = { ssm: '/popfwd/alice/refresh-token' };
 const START = Date.parse('2026-11-26T10:00:00Z');

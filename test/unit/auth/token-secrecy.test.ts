@@ -5,8 +5,12 @@ import { OUTLOOK_SCOPES } from '../../../lambda/config/config-schema.js';
 import { recordingSleep } from '../../helpers/fake-sleep.js';
 import { fixedClock } from '../../helpers/fixed-clock.js';
 import { memoryLog } from '../../helpers/memory-log.js';
-import { memorySecrets } from '../../helpers/memory-secrets.js';
-import { aadError, startTokenEndpoint, type TokenEndpoint } from '../../helpers/token-endpoint.js';
+import {
+  aadError,
+  startTokenEndpoint,
+  type TokenEndpoint,
+} from '../../helpers/oauth2/token-endpoint.js';
+import { memorySecrets } from '../../helpers/secrets/memory-secrets.js';
 
 describe('OAuth2 token provider at debug level', () => {
   let endpoint: TokenEndpoint;

@@ -5,9 +5,9 @@ import {
   OUTLOOK_CAPABILITIES,
   startCommandProxy,
 } from '../../../bench/lib/pop3-command-proxy.js';
+import { type Pop3Server, startPop3Server } from '../../../lambda/cli/sandbox/pop3-server.js';
 import { Pop3Client } from '../../../lambda/pop3/client.js';
-import { type Pop3Server, startPop3Server } from '../../../lambda/sandbox/pop3-server.js';
-import { RawPop3Client } from '../../helpers/raw-pop3-client.js';
+import { RawPop3Client } from '../../helpers/pop3/raw-pop3-client.js';
 import { testTls } from '../../helpers/tls-fixtures.js';
 
 const USER = 'alice@example.test';

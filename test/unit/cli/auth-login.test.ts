@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Credentials } from '../../../lambda/auth/credentials.js';
 import { createOAuth2Client } from '../../../lambda/auth/oauth2-client.js';
-import type { LoginVerification, VerifyLogin } from '../../../lambda/auth/verify-login.js';
 import {
   type AuthLoginDeps,
   createAuthLoginCommand,
 } from '../../../lambda/cli/commands/auth-login.js';
 import { main } from '../../../lambda/cli/main.js';
+import type { LoginVerification, VerifyLogin } from '../../../lambda/cli/verify-login.js';
 import { PopfwdError } from '../../../lambda/errors.js';
-import { captureIO } from '../../helpers/cli.js';
+import { captureIO } from '../../helpers/cli/cli.js';
 import { recordingSleep } from '../../helpers/fake-sleep.js';
-import { startTokenEndpoint, type TokenEndpoint } from '../../helpers/token-endpoint.js';
+import { startTokenEndpoint, type TokenEndpoint } from '../../helpers/oauth2/token-endpoint.js';
 
 const testIO = (cwd: string, signal?: AbortSignal) => captureIO(cwd, signal ? { signal } : {});
 

@@ -6,7 +6,7 @@ import { suggestCommand } from '../../../lambda/cli/command-suggestion.js';
 import { configSchema } from '../../../lambda/config/config-schema.js';
 import { knownKeys } from '../../../lambda/config/known-keys.js';
 import { closest, editDistance } from '../../../lambda/did-you-mean.js';
-import { runCli } from '../../helpers/cli.js';
+import { runCli } from '../../helpers/cli/cli.js';
 
 describe('editDistance', () => {
   it.each([

@@ -9,7 +9,7 @@ import {
 } from '../../../lambda/cli/command-specs.js';
 import { EXIT_MEANINGS } from '../../../lambda/cli/exit-codes.js';
 import { GLOBAL_OPTIONS, optionLabel } from '../../../lambda/cli/option-spec.js';
-import { runCli } from '../../helpers/cli.js';
+import { runCli } from '../../helpers/cli/cli.js';
 
 const SPECS = Object.values(COMMAND_SPECS);
 const VERSION = (

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommandArgs } from '../../../lambda/cli/args.js';
 import { COMMAND_SPECS } from '../../../lambda/cli/command-specs.js';
-import { runCli } from '../../helpers/cli.js';
+import { runCli } from '../../helpers/cli/cli.js';
 
 describe('status, resend and run --dry-run on the command line', () => {
   it('takes any number of ids after resend, and --failed', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProgressBar, type ProgressOutput } from '../../../lambda/cli/progress-bar.js';
-import { formatEta } from '../../../lambda/cli/smoothed-rate.js';
+import { ProgressBar, type ProgressOutput } from '../../../lambda/cli/output/progress-bar.js';
+import { formatEta } from '../../../lambda/cli/output/smoothed-rate.js';
 import type { RunProgress } from '../../../lambda/engine/run-options.js';
 import { fixedClock } from '../../helpers/fixed-clock.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { MessagePlan } from '../../../lambda/rules/plan.js';
-import { runCli } from '../../helpers/cli.js';
+import { runCli } from '../../helpers/cli/cli.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/mail/', import.meta.url));
 const DATE = ['--date', '2026-11-26T12:00:00Z'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatPoll } from '../../../lambda/cli/format-poll.js';
-import { localTimestamp } from '../../../lambda/cli/timestamp.js';
+import { formatPoll } from '../../../lambda/cli/output/format-poll.js';
+import { localTimestamp } from '../../../lambda/cli/output/timestamp.js';
 import type { RunSummary } from '../../../lambda/engine/summary.js';
 
 describe('localTimestamp', () => {

@@ -10,7 +10,7 @@ import { writeSegment } from '../../../lambda/engine/catalog-write.js';
 import { RunCatalog } from '../../../lambda/engine/run-catalog.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
 import { catalogLayout as layout, sampleRecord } from '../../helpers/catalog-fixtures.js';
-import { memoryStore } from '../../helpers/memory-store.js';
+import { memoryStore } from '../../helpers/stores/memory-store.js';
 
 const view = async (store: BlobStore) => {
   const { folded } = await scanCatalog(store, layout, { headers: true });

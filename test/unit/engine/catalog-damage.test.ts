@@ -4,7 +4,7 @@ import { segmentKey } from '../../../lambda/engine/catalog-format.js';
 import { RunCatalog } from '../../../lambda/engine/run-catalog.js';
 import { hasCode } from '../../../lambda/errors.js';
 import { gzipText, catalogLayout as layout, sampleRecord } from '../../helpers/catalog-fixtures.js';
-import { memoryStore } from '../../helpers/memory-store.js';
+import { memoryStore } from '../../helpers/stores/memory-store.js';
 
 /** A catalog of two good segments (messages 1 and 2) and one damaged segment in between. */
 const catalogWith = async (damaged: Buffer) => {

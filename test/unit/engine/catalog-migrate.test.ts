@@ -7,7 +7,7 @@ import { RunCatalog } from '../../../lambda/engine/run-catalog.js';
 import { hasCode } from '../../../lambda/errors.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
 import { catalogLayout as layout, sampleRecord } from '../../helpers/catalog-fixtures.js';
-import { memoryStore } from '../../helpers/memory-store.js';
+import { memoryStore } from '../../helpers/stores/memory-store.js';
 
 /** An archive as versions before the catalog wrote it: one record object per message. */
 const legacyArchive = async (records: readonly MessageRecord[]) => {

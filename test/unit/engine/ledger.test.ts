@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mailboxLayout } from '../../../lambda/engine/layout.js';
 import { Ledger } from '../../../lambda/engine/ledger.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
-import { memoryStore } from '../../helpers/memory-store.js';
+import { memoryStore } from '../../helpers/stores/memory-store.js';
 
 const layout = mailboxLayout('alice@example.test');
 

@@ -10,8 +10,8 @@ import {
   catalogLayout as layout,
   sampleRecord,
 } from '../../helpers/catalog-fixtures.js';
-import { countingStore } from '../../helpers/counting-store.js';
-import { memoryStore } from '../../helpers/memory-store.js';
+import { countingStore } from '../../helpers/stores/counting-store.js';
+import { memoryStore } from '../../helpers/stores/memory-store.js';
 
 const folded = async (store: BlobStore) => {
   const { folded: view } = await scanCatalog(store, layout, { headers: true });

@@ -6,7 +6,7 @@ import { encodeRecord, type MessageRecord } from '../../../lambda/engine/message
 import { IN_DOUBT_REASON, rebuildState } from '../../../lambda/engine/state-rebuild.js';
 import { hasCode } from '../../../lambda/errors.js';
 import { emptyPlan, type VacationAction } from '../../../lambda/rules/plan.js';
-import { memoryStore } from '../../helpers/memory-store.js';
+import { memoryStore } from '../../helpers/stores/memory-store.js';
 
 const MAILBOX = 'alice@example.test';
 const layout = mailboxLayout(MAILBOX);

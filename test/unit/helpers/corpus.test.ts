@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { corpusMessages, generateCorpus, toLf, writeMaildir } from '../../helpers/corpus.js';
+import { corpusMessages, generateCorpus, toLf, writeMaildir } from '../../helpers/mail/corpus.js';
 
 const digests = (buffers: readonly Buffer[]): string[] =>
   buffers.map((data) => createHash('sha256').update(data).digest('hex'));

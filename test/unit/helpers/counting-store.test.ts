@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createS3Store } from '../../../lambda/stores/s3-store.js';
-import { countingStore } from '../../helpers/counting-store.js';
-import { createS3Fake } from '../../helpers/s3-fake.js';
-import { collectKeys, sourceOf } from '../../helpers/streams.js';
+import { createS3Store } from '../../../lambda/stores/s3/s3-store.js';
+import { collectKeys, sourceOf } from '../../helpers/pop3/streams.js';
+import { countingStore } from '../../helpers/stores/counting-store.js';
+import { createS3Fake } from '../../helpers/stores/s3-fake.js';
 
 const countedFake = () => {
   const fake = createS3Fake({ maxKeys: 1 });

@@ -5,7 +5,7 @@ import {
   hostileCorpus,
   hostileMessage,
   hostileNames,
-} from '../../helpers/hostile-corpus.js';
+} from '../../helpers/mail/hostile-corpus.js';
 
 const digests = (buffers: readonly Buffer[]): string[] =>
   buffers.map((data) => createHash('sha256').update(data).digest('hex'));

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Pop3Server, startPop3Server } from '../../../lambda/sandbox/pop3-server.js';
-import { wireBody } from '../../../lambda/sandbox/pop3-wire.js';
-import { sampleMail } from '../../../lambda/sandbox/sample-mail.js';
-import { hostileCorpus } from '../../helpers/hostile-corpus.js';
-import { naiveBody, naiveRetrieveAll } from '../../helpers/naive-pop3.js';
-import { split } from '../../helpers/pop3-faults.js';
+import { type Pop3Server, startPop3Server } from '../../../lambda/cli/sandbox/pop3-server.js';
+import { wireBody } from '../../../lambda/cli/sandbox/pop3-wire.js';
+import { sampleMail } from '../../../lambda/cli/sandbox/sample-mail.js';
+import { hostileCorpus } from '../../helpers/mail/hostile-corpus.js';
+import { naiveBody, naiveRetrieveAll } from '../../helpers/pop3/naive-pop3.js';
+import { split } from '../../helpers/pop3/pop3-faults.js';
 import { testTls } from '../../helpers/tls-fixtures.js';
 
 const { ca, cert, key } = testTls();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findLeaks } from '../../helpers/secret-scan.js';
+import { findLeaks } from '../../helpers/secrets/secret-scan.js';
 
 const SECRET = 'pa"ss\\word with spaces+/=';
 

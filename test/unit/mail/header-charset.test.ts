@@ -7,7 +7,7 @@ import { MessageTap } from '../../../lambda/engine/message-tap.js';
 import { declaredCharset } from '../../../lambda/mail/declared-charset.js';
 import { decodeFieldBytes } from '../../../lambda/mail/header-text.js';
 import { parseHeaderBlock } from '../../../lambda/mail/parse-headers.js';
-import { SeededRandom } from '../../helpers/seeded-random.js';
+import { SeededRandom } from '../../helpers/mail/seeded-random.js';
 
 /** A header block of raw lines, each either text (written as UTF-8) or bytes as they are. */
 const block = (...lines: Array<string | Buffer>): Buffer =>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_DATE_CHARS, parseMailDate } from '../../../lambda/mail/parse-date.js';
 import { parseHeaderBlock } from '../../../lambda/mail/parse-headers.js';
 import { zoneOffset } from '../../../lambda/mail/time-zones.js';
-import { SeededRandom } from '../../helpers/seeded-random.js';
+import { SeededRandom } from '../../helpers/mail/seeded-random.js';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/;
 

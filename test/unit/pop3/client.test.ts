@@ -2,15 +2,15 @@ import { readFileSync } from 'node:fs';
 import { text } from 'node:stream/consumers';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Credentials } from '../../../lambda/auth/credentials.js';
-import { PopfwdError } from '../../../lambda/errors.js';
-import { Pop3Client, type Pop3ClientOptions } from '../../../lambda/pop3/client.js';
 import {
   type Pop3Server,
   type Pop3ServerOptions,
   startPop3Server,
-} from '../../../lambda/sandbox/pop3-server.js';
+} from '../../../lambda/cli/sandbox/pop3-server.js';
+import { PopfwdError } from '../../../lambda/errors.js';
+import { Pop3Client, type Pop3ClientOptions } from '../../../lambda/pop3/client.js';
 import { type LogRecord, memoryLog } from '../../helpers/memory-log.js';
-import { fault, split } from '../../helpers/pop3-faults.js';
+import { fault, split } from '../../helpers/pop3/pop3-faults.js';
 
 const tls = {
   key: readFileSync(new URL('../../fixtures/tls/server-key.pem', import.meta.url)),

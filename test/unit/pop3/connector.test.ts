@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-
+import { type Pop3Server, startPop3Server } from '../../../lambda/cli/sandbox/pop3-server.js';
 import type { MailboxConfig } from '../../../lambda/config/config-schema.js';
 import { hasCode } from '../../../lambda/errors.js';
 import { silentLog } from '../../../lambda/log.js';
 import { pop3Connector } from '../../../lambda/pop3/connector.js';
 import { Redactor } from '../../../lambda/redact/redactor.js';
-import { type Pop3Server, startPop3Server } from '../../../lambda/sandbox/pop3-server.js';
 import { fixedClock } from '../../helpers/fixed-clock.js';
 import { TLS_PATHS, testTls } from '../../helpers/tls-fixtures.js';
 

@@ -4,7 +4,7 @@ import { plainPayload, xoauth2Payload } from '../../../lambda/pop3/sasl.js';
 import { redactingLog } from '../../../lambda/redact/redacting-log.js';
 import { REDACTED, Redactor } from '../../../lambda/redact/redactor.js';
 import { memoryLog } from '../../helpers/memory-log.js';
-import { findLeaks } from '../../helpers/secret-scan.js';
+import { findLeaks } from '../../helpers/secrets/secret-scan.js';
 
 const USER = 'alice@example.test';
 const PASSWORD = 'c0rrect-Horse+battery/staple';

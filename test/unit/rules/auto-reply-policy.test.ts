@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { autoReplyDecision, replyTarget } from '../../../lambda/rules/auto-reply-policy.js';
 import { ownerKeys } from '../../../lambda/rules/owner.js';
-import { metaOf } from '../../helpers/mail.js';
+import { metaOf } from '../../helpers/mail/mail.js';
 
 const ME = ownerKeys({ address: 'alice@example.test', aliases: [] }, ['alice@work.example']);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { issuesOf, MAILBOX, withRules } from '../../helpers/config.js';
+import { issuesOf, MAILBOX, withRules } from './config-issues.js';
 
 describe('cross-field rule checks', () => {
   const noSmtp = MAILBOX.replace('  smtp: { host: smtp.example.test }\n', '');

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { actionMessageId } from '../../../lambda/actions/own-message-id.js';
+import { actionMessageId } from '../../../lambda/compose/own-message-id.js';
 import type { MessageMeta } from '../../../lambda/mail/message-meta.js';
 import { evaluateRules, type RuleInput } from '../../../lambda/rules/evaluate.js';
 import type { VacationAction } from '../../../lambda/rules/plan.js';
 import type { VacationConfig } from '../../../lambda/rules/vacation-config.js';
-import { metaOf, personal, rulesFrom } from '../../helpers/mail.js';
+import { metaOf, personal, rulesFrom } from '../../helpers/mail/mail.js';
 
 const OWNER = { address: 'alice@example.test', aliases: [] };
 const NOW = Date.parse('2026-11-26T12:00:00Z');

@@ -3,7 +3,7 @@ import type { BodyFacts, MessageMeta } from '../../../lambda/mail/message-meta.j
 import { evaluateRules, needsBody, type RuleInput } from '../../../lambda/rules/evaluate.js';
 import type { RuleConfig } from '../../../lambda/rules/rule-schema.js';
 import type { VacationConfig } from '../../../lambda/rules/vacation-config.js';
-import { metaOf, personal, rulesFrom } from '../../helpers/mail.js';
+import { metaOf, personal, rulesFrom } from '../../helpers/mail/mail.js';
 
 const OWNER = { address: 'alice@example.test', aliases: [] };
 const NOW = Date.parse('2026-11-26T12:00:00Z');

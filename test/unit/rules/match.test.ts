@@ -3,7 +3,7 @@ import type { BodyFacts, MessageMeta } from '../../../lambda/mail/message-meta.j
 import type { Condition } from '../../../lambda/rules/condition-schema.js';
 import { conditionMatches, matchContext } from '../../../lambda/rules/match.js';
 import { ownerKeys } from '../../../lambda/rules/owner.js';
-import { metaOf, personal, rulesFrom } from '../../helpers/mail.js';
+import { metaOf, personal, rulesFrom } from '../../helpers/mail/mail.js';
 
 const when = (yaml: string): Condition => {
   const [rule] = rulesFrom(`- { name: t, when: ${yaml}, then: [stop] }`);

@@ -7,7 +7,7 @@ import {
   templateProblems,
   templateValues,
 } from '../../../lambda/rules/template.js';
-import { metaOf, personal } from '../../helpers/mail.js';
+import { metaOf, personal } from '../../helpers/mail/mail.js';
 
 const VALUES: TemplateValues = {
   from: 'Carol <carol@partner.example>',

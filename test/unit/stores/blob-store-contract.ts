@@ -7,7 +7,7 @@ import {
   failingSource,
   readAll,
   sourceOf,
-} from '../../helpers/streams.js';
+} from '../../helpers/pop3/streams.js';
 
 export interface StoreUnderTest {
   readonly store: BlobStore;

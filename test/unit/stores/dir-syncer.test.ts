@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDirSyncer } from '../../../lambda/stores/local-files.js';
+import { createDirSyncer } from '../../../lambda/stores/local/local-files.js';
 
 /** A sync whose calls finish only when released, recording when each began. */
 const gatedSync = () => {

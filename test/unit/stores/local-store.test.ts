@@ -18,7 +18,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hasCode } from '../../../lambda/errors.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
-import { createLocalStore } from '../../../lambda/stores/local-store.js';
+import { createLocalStore } from '../../../lambda/stores/local/local-store.js';
 import { retainedBytes } from '../../helpers/memory.js';
 import {
   binaryBytes,
@@ -26,11 +26,11 @@ import {
   failingSource,
   largeSource,
   sourceOf,
-} from '../../helpers/streams.js';
+} from '../../helpers/pop3/streams.js';
 import { describeBlobStoreContract, HOSTILE_KEYS, readBytes } from './blob-store-contract.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const casWorker = join(repoRoot, 'test/helpers/local-cas-worker.ts');
+const casWorker = join(repoRoot, 'test/helpers/stores/local-cas-worker.ts');
 const tempRoot = () => mkdtemp(join(tmpdir(), 'popfwd-local-store-'));
 
 describeBlobStoreContract('local store', async () => {

@@ -9,8 +9,9 @@ import {
   createS3Client,
   S3_MAX_ATTEMPTS,
   type S3StoreConfig,
-} from '../../../lambda/stores/s3-client.js';
-import { createS3Fake } from '../../helpers/s3-fake.js';
+} from '../../../lambda/stores/s3/s3-client.js';
+import { binaryBytes, sourceOf } from '../../helpers/pop3/streams.js';
+import { createS3Fake } from '../../helpers/stores/s3-fake.js';
 import {
   type S3HttpStub,
   type StubRequest,
@@ -18,8 +19,7 @@ import {
   s3ErrorResponse,
   s3PutResponse,
   startS3HttpStub,
-} from '../../helpers/s3-http-stub.js';
-import { binaryBytes, sourceOf } from '../../helpers/streams.js';
+} from '../../helpers/stores/s3-http-stub.js';
 import { readBytes } from './blob-store-contract.js';
 
 const s3Config = (overrides: Partial<S3StoreConfig> = {}): S3StoreConfig => ({

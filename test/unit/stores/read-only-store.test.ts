@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLocalStore } from '../../../lambda/stores/local-store.js';
+import { createLocalStore } from '../../../lambda/stores/local/local-store.js';
 import { readOnlyStore } from '../../../lambda/stores/read-only-store.js';
-import { snapshotDir } from '../../helpers/dir-snapshot.js';
-import { readAll } from '../../helpers/streams.js';
+import { readAll } from '../../helpers/pop3/streams.js';
+import { snapshotDir } from '../../helpers/stores/dir-snapshot.js';
 
 describe('readOnlyStore', () => {
   const dirs: string[] = [];

@@ -5,14 +5,14 @@ import { CompleteMultipartUploadCommand, PutObjectCommand } from '@aws-sdk/clien
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hasCode, type PopfwdError } from '../../../lambda/errors.js';
 import type { BlobStore } from '../../../lambda/stores/blob-store.js';
-import { createS3Store } from '../../../lambda/stores/s3-store.js';
+import { createS3Store } from '../../../lambda/stores/s3/s3-store.js';
+import { binaryBytes, collectKeys, failingSource, sourceOf } from '../../helpers/pop3/streams.js';
 import {
   createS3Fake,
   FAKE_ACCESS_KEY_ID,
   FAKE_SECRET_ACCESS_KEY,
   type S3Fake,
-} from '../../helpers/s3-fake.js';
-import { binaryBytes, collectKeys, failingSource, sourceOf } from '../../helpers/streams.js';
+} from '../../helpers/stores/s3-fake.js';
 import { describeBlobStoreContract, readBytes } from './blob-store-contract.js';
 
 describeBlobStoreContract('S3 store (stateful fake)', async () => {

@@ -2,9 +2,9 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { discardSpooled, spool } from '../../../lambda/stores/spool.js';
+import { discardSpooled, spool } from '../../../lambda/stores/s3/spool.js';
 import { retainedBytes } from '../../helpers/memory.js';
-import { binaryBytes, failingSource, largeSource, sourceOf } from '../../helpers/streams.js';
+import { binaryBytes, failingSource, largeSource, sourceOf } from '../../helpers/pop3/streams.js';
 
 const MiB = 1024 * 1024;
 

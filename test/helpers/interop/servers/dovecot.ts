@@ -1,6 +1,6 @@
 /** Dovecot (Debian dovecot-pop3d, installed): Maildir, its own passwd-file, the test harness. */
 import { execFileSync } from 'node:child_process';
-import { dovecotAvailable, startDovecot } from '../../dovecot.js';
+import { dovecotAvailable, startDovecot } from '../../dovecot/dovecot.js';
 import { toStored } from '../mailbox-files.js';
 import { type InteropServer, PASSWORD, type ServerDefinition } from '../types.js';
 

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveIdentity } from '../../dovecot-files.js';
+import { resolveIdentity } from '../../dovecot/dovecot-files.js';
 import { freePort } from '../../free-port.js';
 import { type Daemon, startDaemon, waitForGreeting } from '../daemon.js';
 import { libraryPath, type PackageRoot } from '../debian.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ArchiveIndex, listRow } from '../../../../lambda/archive/serve/archive-index.js';
 import type { MessageRecord } from '../../../../lambda/engine/message-record.js';
-import { metaOf } from '../../../helpers/mail.js';
+import { metaOf } from '../../../helpers/mail/mail.js';
 
 const record = (
   uidl: string,

@@ -2,8 +2,8 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { MessageCache } from '../../../../lambda/archive/serve/message-cache.js';
 import type { MessageRecord } from '../../../../lambda/engine/message-record.js';
-import { countingStore } from '../../../helpers/counting-store.js';
-import { memoryStore } from '../../../helpers/memory-store.js';
+import { countingStore } from '../../../helpers/stores/counting-store.js';
+import { memoryStore } from '../../../helpers/stores/memory-store.js';
 
 const html = (id: string, body: string) =>
   Buffer.from(`Subject: ${id}\r\nContent-Type: text/html\r\n\r\n${body}\r\n`);

@@ -13,8 +13,8 @@ import {
   part,
   rfc822,
   TINY_PNG,
-} from '../../../../lambda/sandbox/sample-mail-builder.js';
-import { readAll } from '../../../helpers/streams.js';
+} from '../../../../lambda/cli/sandbox/sample-mail-builder.js';
+import { readAll } from '../../../helpers/pop3/streams.js';
 
 const BIG = randomBytes(3 * 1024 * 1024);
 const HUGE_IMAGE = randomBytes(CONTENT_LIMITS.inlinePart + 1);
