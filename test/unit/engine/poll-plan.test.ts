@@ -26,6 +26,7 @@ const ledger = (
   dirty = false,
 ): LedgerView => ({
   seen: new Map(Object.entries(seen)),
+  // A mailbox whose records are all in the catalog: no upkeep owed unless a test says so.
   state: {
     ...emptyState('alice@example.test'),
     catalogSince: '2026-11-01T00:00:00.000Z',
@@ -175,6 +176,18 @@ describe('planPoll', () => {
 
     // Assess
     expect(plans.map((plan) => plan.work)).toEqual([false, false, false]);
+  });
+
+  it('works when the catalog still owes its upkeep (legacy records to move in)', () => {
+    // Prepare
+    const upgrading = ledger({ a: archived() }, { catalogSince: undefined });
+
+    // Act
+    const plan = planPoll(listing('a'), upgrading, KEEP, NOW);
+
+    // Assess
+    expect(plan.catalogDue).toBe(true);
+    expect(plan.work).toBe(true);
   });
 
   it('works when the ledger holds unsaved changes (a rebuilt state, a token rotation)', () => {
