@@ -5,7 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { type DeployConfig, deployConfig } from '../../../infra/deploy-config.js';
 import { parseConfigText } from '../../../lambda/config/load.js';
 
-export const PROJECT_DIR = fileURLToPath(new URL('../..', import.meta.url));
+export const PROJECT_DIR = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** Config files in test/fixtures/infra/, relative to the project (as cdk.json lists them). */
 export const FIXTURE = {
