@@ -115,6 +115,7 @@ describeWithBrowser('archive serve in a browser: reading the archive', () => {
     const { id } = await setup().archive.record('landlord-1');
     // Act
     await row(page, 'Heating in the flat').click();
+    await page.locator('.headers h2', { hasText: 'Heating in the flat' }).waitFor();
     const opened = page.url();
     await page.goBack();
     const afterBack = await page
@@ -188,11 +189,16 @@ describeWithBrowser('archive serve in a browser: reading the archive', () => {
     // Act
     const listVisible = await page.locator('#list').isVisible();
     await row(page, 'Heating in the flat').click();
+    // The hash change that opens the message is handled after the click returns.
+    await page.locator('.headers h2', { hasText: 'Heating in the flat' }).waitFor();
     const listWhileReading = await page.locator('#list').isVisible();
     await page.getByRole('button', { name: 'Back to the list (Esc)' }).click();
+    await page.locator('#list').waitFor({ state: 'visible' });
     // Assess
     expect([listVisible, listWhileReading]).toEqual([true, false]);
-    await expect(page.locator('#list').isVisible()).resolves.toBe(true);
+    await expect(page.locator('#message').textContent()).resolves.toBe(
+      'Choose a message to read it here.',
+    );
     const width = await page.evaluate<number>('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(360);
   });
