@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { type AttachmentStream, MailParser, type MessageText } from 'mailparser';
+import { htmlParseLimit, stripTags } from '../mail/body-facts.js';
 
 /**
  * What `archive show` prints of a message beyond its catalog entry: the text body (the text part,
@@ -33,25 +34,6 @@ export interface MessageViewOptions {
   /** Characters of text kept. */
   readonly textLimit: number;
 }
-
-/** HTML longer than this is stripped of tags rather than converted (slow on megabytes). */
-const htmlParseLimit = (limit: number): number => Math.max(4 * limit, 1024 * 1024);
-
-const ENTITIES: Readonly<Record<string, string>> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-};
-
-/** Tags out in one linear pass (a tag ends at the next `<` too, so `<<<<…` is not quadratic). */
-const stripTags = (html: string): string =>
-  html
-    .replace(/<[^<>]*>/g, ' ')
-    .replace(/&(amp|lt|gt|quot|apos|nbsp);/g, (_, name: string) => ENTITIES[name] ?? '')
-    .replace(/[ \t]+/g, ' ');
 
 const bodyText = (message: MessageText, limit: number): Pick<MessageView, 'text' | 'textFrom'> => {
   // mailparser fills `text` from the HTML itself when there is no text part (html-to-text).

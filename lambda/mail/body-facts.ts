@@ -11,7 +11,7 @@ export interface BodyReadOptions {
  * HTML longer than this is not converted with html-to-text (slow on megabytes of markup); its
  * first part is stripped of tags instead.
  */
-const htmlParseLimit = (limit: number): number => Math.max(4 * limit, 1024 * 1024);
+export const htmlParseLimit = (limit: number): number => Math.max(4 * limit, 1024 * 1024);
 
 /** Inline images of an HTML message (multipart/related) are part of the text, not attachments. */
 const isAttachment = (attachment: AttachmentStream): boolean =>
@@ -31,7 +31,7 @@ const ENTITIES: Readonly<Record<string, string>> = {
  * ends at the next `<` too: `<[^>]*>` would rescan the rest of the text from every `<` of a
  * hostile `<<<<…` (quadratic); this way each character is read once.
  */
-const stripTags = (html: string): string =>
+export const stripTags = (html: string): string =>
   html
     .replace(/<[^<>]*>/g, ' ')
     .replace(/&(amp|lt|gt|quot|apos|nbsp);/g, (_, name: string) => ENTITIES[name] ?? '')
